@@ -1,0 +1,40 @@
+using Alerts.Security;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Delivery;
+
+public static class DeliveryExtensions
+{
+    public static IServiceCollection AddAlertsDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        VapidKeyring.ValidateConfiguration(configuration);
+        services.AddOptions<PushOptions>().BindConfiguration(PushOptions.SectionKey).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
+        services.AddSingleton(sp => new PushEndpointPolicy(sp.GetRequiredService<IOptions<PushOptions>>()));
+        services.AddSingleton<VapidKeyring>();
+        services.AddSingleton<HostBackoff>();
+        services.AddSingleton<PushDispatcher>();
+        services.AddScoped<NotificationFanOut>();
+        services.AddHttpClient(PushDispatcher.HttpClientName, (sp, client) =>
+            {
+                client.Timeout = sp.GetRequiredService<IOptions<PushOptions>>().Value.RequestTimeout;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A push endpoint that redirects is not followed: the allow-list is checked on the endpoint itself.
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                MaxConnectionsPerServer = 256,
+                EnableMultipleHttp2Connections = true,
+            });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapVapidApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/vapid-public-key", (VapidKeyring keys) => TypedResults.Ok(new { publicKey = keys.PublicKey }))
+            .RequireRateLimiting(RateLimiting.ReadPolicy).RequireCors(CorsSetup.PublicPolicy)
+            .WithName("GetVapidPublicKey").WithSummary("The application server key browsers subscribe with.");
+        return app;
+    }
+}

@@ -1,0 +1,61 @@
+using Alerts.Contracts;
+using Alerts.Notifications;
+using Alerts.Storage;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Delivery;
+
+/// <summary>
+/// Splits a notification's audience into batches on the bus, so that every worker can take a share.
+/// Publishing is awaited (publisher confirms on RabbitMQ) before the notification is marked planned,
+/// so a crash mid-way re-plans and the delivery records keep readers from being pushed twice.
+/// </summary>
+public sealed class NotificationFanOut(AlertsDbContext db, IOptions<PushOptions> options, TimeProvider time, ILogger<NotificationFanOut> logger)
+{
+    public async Task PlanAsync(Guid notificationId, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var notification = await db.Notifications.FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
+        if (notification is null || notification.Planned ||
+            notification.Status is NotificationStatus.Cancelled or NotificationStatus.Done or NotificationStatus.Failed)
+            return;
+
+        var audience = db.Subscriptions.AsNoTracking().Where(Audience.For(notification.Kind, notification.SectionList));
+        var batchSize = options.Value.BatchSize;
+        int batches = 0, targeted = 0;
+        Guid? after = null;
+        while (true)
+        {
+            var page = after is { } last ? audience.Where(s => s.Id.CompareTo(last) > 0) : audience;
+            var ids = await page.OrderBy(s => s.Id).Select(s => s.Id).Take(batchSize).ToListAsync(cancellationToken);
+            if (ids.Count == 0) break;
+            await publisher.Publish(new DeliverNotificationBatch(notification.Id, batches, ids), cancellationToken);
+            batches++;
+            targeted += ids.Count;
+            after = ids[^1];
+        }
+
+        notification.Targeted = targeted;
+        notification.BatchCount = batches;
+        notification.Planned = true;
+        if (notification.Status is NotificationStatus.Queued or NotificationStatus.Scheduled) notification.Status = NotificationStatus.Sending;
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Notification {NotificationId} ({Kind}) targets {Targeted} subscriptions in {Batches} batches",
+            notification.Id, notification.Kind, targeted, batches);
+        await CompleteIfFinishedAsync(db, notification.Id, time, cancellationToken);
+    }
+
+    /// <summary>Marks the notification done once it is planned and every batch has finished.</summary>
+    public static async Task CompleteIfFinishedAsync(AlertsDbContext db, Guid notificationId, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var state = await db.Notifications.AsNoTracking().Where(n => n.Id == notificationId)
+            .Select(n => new { n.Planned, n.BatchCount, n.Status }).FirstOrDefaultAsync(cancellationToken);
+        if (state is not { Planned: true, Status: NotificationStatus.Sending }) return;
+        var finished = await db.NotificationBatches.CountAsync(b => b.NotificationId == notificationId, cancellationToken);
+        if (finished < state.BatchCount) return;
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, NotificationStatus.Done).SetProperty(n => n.CompletedAt, now), cancellationToken);
+    }
+}

@@ -1,0 +1,108 @@
+using Alerts.Articles;
+using Alerts.Delivery;
+using Alerts.Messaging;
+using Alerts.Notifications;
+using Alerts.Sections;
+using Alerts.Security;
+using Alerts.Storage;
+using Alerts.Subscriptions;
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Prometheus;
+
+namespace Alerts.Hosting;
+
+public static class ApplicationExtensions
+{
+    /// <summary>Registers every feature. Configuration mistakes throw here, naming the key.</summary>
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var options = AlertsOptions.From(configuration);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(SectionCatalog.From(configuration));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddAlertsStorage(configuration, options);
+        services.AddAlertsMessaging(configuration, options);
+        services.AddAlertsDelivery(configuration);
+        services.AddAlertsScheduler(configuration, options);
+        services.AddApiKeyAuthentication(configuration);
+        services.AddAlertsRateLimiting(configuration);
+        services.AddAlertsCors(configuration);
+        services.AddScoped<SubscriptionValidator>();
+        services.AddScoped<SubscriptionRegistry>();
+        return builder;
+    }
+
+    /// <summary>Prepares the store and keys before the first request or message is taken.</summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        await app.Services.MigrateAlertsStoreAsync();
+        await app.Services.GetRequiredService<VapidKeyring>().LoadAsync(app.Services, CancellationToken.None);
+    }
+
+    public static WebApplication MapApplication(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<AlertsOptions>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseCors();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseHttpMetrics();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapMetrics("/metrics");
+
+        if (options.Has(ServerRoles.Api))
+        {
+            app.MapSectionsApi();
+            app.MapVapidApi();
+            app.MapSubscriptionsApi();
+            app.MapArticlesApi();
+            app.MapNotificationsApi();
+            app.MapPages();
+        }
+        app.MapHangfireDashboard("/hangfire").RequireAuthorization(ApiKeyDefaults.AdminPolicy);
+        return app;
+    }
+
+    private static void MapPages(this WebApplication app)
+    {
+        app.MapGet("/notifications", () => Results.File(Path.Combine(app.Environment.WebRootPath, "notifications.html"), "text/html"))
+            .ExcludeFromDescription();
+        app.MapGet("/editor", () => Results.File(Path.Combine(app.Environment.WebRootPath, "editor.html"), "text/html"))
+            .ExcludeFromDescription();
+        app.MapGet("/digest/{id:guid}", (Guid id) => Results.File(Path.Combine(app.Environment.WebRootPath, "digest.html"), "text/html"))
+            .ExcludeFromDescription();
+    }
+}
+
+/// <summary>Malformed JSON and wrong parameter types answer 400 problem+json saying what could not be read.</summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+        var detail = bad.InnerException is System.Text.Json.JsonException json
+            ? $"The body is not valid JSON for this request: {json.Message}"
+            : bad.Message;
+        http.Response.StatusCode = bad.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = bad.StatusCode, Title = "The request is not valid", Detail = detail },
+            Exception = exception,
+        });
+    }
+}

@@ -1,0 +1,53 @@
+using Alerts.Security;
+using Alerts.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alerts.Notifications;
+
+public sealed record NotificationView(
+    Guid Id, string Kind, string Status, string Title, string Body, string Url, string? ImageUrl,
+    IReadOnlyList<string>? Sections, DateTime CreatedAt, string? CreatedBy, DateTime? SendAt, DateTime? CompletedAt,
+    int Targeted, int Sent, int Failed, int Gone, int Held, int Clicked)
+{
+    public static NotificationView From(Notification n) => new(
+        n.Id, n.Kind.ToString().ToLowerInvariant(), n.Status.ToString().ToLowerInvariant(), n.Title, n.Body, n.Url, n.ImageUrl,
+        n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Held, n.Clicked);
+}
+
+public static class NotificationsApi
+{
+    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        var editors = app.MapGroup("/api/alerts").RequireAuthorization(ApiKeyDefaults.EditorPolicy);
+        editors.MapGet("/", List).WithName("ListAlerts").WithSummary("Every notification sent (article, breaking, digest), newest first.");
+        editors.MapGet("/{id:guid}", Get).WithName("GetAlert").WithSummary("One notification with its live delivery statistics.");
+
+        app.MapPost("/api/alerts/{id:guid}/clicks", Click)
+            .RequireRateLimiting(RateLimiting.ReadPolicy).RequireCors(CorsSetup.PublicPolicy)
+            .WithName("CountClick").WithSummary("The service worker reports a click on a notification.");
+        return app;
+    }
+
+    private static async Task<Ok<List<NotificationView>>> List(AlertsDbContext db, int? limit, CancellationToken cancellationToken)
+    {
+        var take = Math.Clamp(limit ?? 50, 1, 500);
+        var items = await db.Notifications.AsNoTracking().OrderByDescending(n => n.CreatedAt).Take(take).ToListAsync(cancellationToken);
+        return TypedResults.Ok(items.Select(NotificationView.From).ToList());
+    }
+
+    private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Get(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
+    {
+        var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        return notification is null
+            ? Hosting.Problems.NotFound($"There is no notification {id}.")
+            : TypedResults.Ok(NotificationView.From(notification));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Click(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
+    {
+        var counted = await db.Notifications.Where(n => n.Id == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Clicked, n => n.Clicked + 1), cancellationToken);
+        return counted == 0 ? Hosting.Problems.NotFound($"There is no notification {id}.") : TypedResults.NoContent();
+    }
+}

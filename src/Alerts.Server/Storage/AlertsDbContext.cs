@@ -1,0 +1,50 @@
+using Alerts.Articles;
+using Alerts.Notifications;
+using Alerts.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alerts.Storage;
+
+/// <summary>
+/// The store. Each provider has its own subclass so that each keeps its own migrations
+/// (SQLite for the embedded mode, PostgreSQL in production).
+/// </summary>
+public abstract class AlertsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<SubscriptionSection> SubscriptionSections => Set<SubscriptionSection>();
+    public DbSet<Article> Articles => Set<Article>();
+    public DbSet<ArticleSection> ArticleSections => Set<ArticleSection>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationBatch> NotificationBatches => Set<NotificationBatch>();
+    public DbSet<Delivery.Delivery> Deliveries => Set<Delivery.Delivery>();
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AlertsDbContext).Assembly);
+
+    /// <summary>True when the exception is a unique-key violation (another replica or a redelivery got there first).</summary>
+    public abstract bool IsUniqueViolation(DbUpdateException exception);
+}
+
+public sealed class PostgresAlertsDbContext(DbContextOptions<PostgresAlertsDbContext> options) : AlertsDbContext(options)
+{
+    public override bool IsUniqueViolation(DbUpdateException exception) =>
+        exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+}
+
+public sealed class SqliteAlertsDbContext(DbContextOptions<SqliteAlertsDbContext> options) : AlertsDbContext(options)
+{
+    public override bool IsUniqueViolation(DbUpdateException exception) =>
+        exception.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite keeps no time zone: every DateTime in the store is UTC, so say so when reading back.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

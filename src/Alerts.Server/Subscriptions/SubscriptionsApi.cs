@@ -1,0 +1,92 @@
+using Alerts.Hosting;
+using Alerts.Security;
+using Alerts.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alerts.Subscriptions;
+
+public sealed record DeliveryView(string Mode, string? Frequency, string? At);
+
+public sealed record QuietHoursView(string From, string To);
+
+public sealed record SubscriptionView(
+    Guid Id, string? Token, IReadOnlyList<string> Sections, DeliveryView Delivery, QuietHoursView? QuietHours,
+    string TimeZone, bool Paused, DateTime CreatedAt);
+
+public static class SubscriptionsApi
+{
+    public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/subscriptions").RequireRateLimiting(RateLimiting.PublicPolicy).RequireCors(CorsSetup.PublicPolicy);
+        group.MapPost("/", Subscribe).WithName("Subscribe").WithSummary("Register a browser push subscription and its preferences.");
+        group.MapGet("/{id:guid}", Get).WithName("GetSubscription");
+        group.MapPut("/{id:guid}", Update).WithName("UpdateSubscription");
+        group.MapDelete("/{id:guid}", Delete).WithName("DeleteSubscription");
+        return app;
+    }
+
+    public static SubscriptionView ToView(Subscription s, string? token = null) => new(
+        s.Id, token, s.Sections.Select(x => x.SectionId).ToList(),
+        new DeliveryView(s.Mode == DeliveryMode.Instant ? "instant" : "digest",
+            s.DigestFrequency?.ToString().ToLowerInvariant(), s.DigestAt?.ToString("HH:mm")),
+        s.QuietFrom is { } from && s.QuietTo is { } to ? new QuietHoursView(from.ToString("HH:mm"), to.ToString("HH:mm")) : null,
+        s.TimeZone, s.Paused, s.CreatedAt);
+
+    private static async Task<Results<Created<SubscriptionView>, Ok<SubscriptionView>, ProblemHttpResult>> Subscribe(
+        SubscribeRequest? request, SubscriptionValidator validator, SubscriptionRegistry registry, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var (target, preferences) = validator.Validate(request, subscriptionRequired: true, errors);
+        if (errors.Any) return errors.ToProblem();
+
+        var (subscription, token, created) = await registry.SubscribeAsync(target!, preferences!, cancellationToken);
+        var view = ToView(subscription, token);
+        return created ? TypedResults.Created($"/api/subscriptions/{subscription.Id}", view) : TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Get(
+        Guid id, HttpRequest http, AlertsDbContext db, CancellationToken cancellationToken)
+    {
+        var (subscription, problem) = await FindAuthorizedAsync(id, http, db, cancellationToken);
+        return problem ?? (Results<Ok<SubscriptionView>, ProblemHttpResult>)TypedResults.Ok(ToView(subscription!));
+    }
+
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Update(
+        Guid id, SubscribeRequest? request, HttpRequest http, AlertsDbContext db, SubscriptionValidator validator,
+        SubscriptionRegistry registry, CancellationToken cancellationToken)
+    {
+        var (subscription, problem) = await FindAuthorizedAsync(id, http, db, cancellationToken);
+        if (problem is not null) return problem;
+
+        var errors = new ValidationErrors();
+        var (target, preferences) = validator.Validate(request, subscriptionRequired: false, errors);
+        if (errors.Any) return errors.ToProblem();
+
+        var updated = await registry.UpdateAsync(subscription!, target, preferences!, cancellationToken);
+        if (updated is null) return Problems.Conflict("subscription.endpoint: another subscription already uses this endpoint.");
+        return TypedResults.Ok(ToView(updated));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, HttpRequest http, AlertsDbContext db, CancellationToken cancellationToken)
+    {
+        var (subscription, problem) = await FindAuthorizedAsync(id, http, db, cancellationToken);
+        if (problem is not null) return problem;
+        db.Subscriptions.Remove(subscription!);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<(Subscription?, ProblemHttpResult?)> FindAuthorizedAsync(
+        Guid id, HttpRequest http, AlertsDbContext db, CancellationToken cancellationToken)
+    {
+        var subscription = await db.Subscriptions.Include(s => s.Sections).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (subscription is null) return (null, Problems.NotFound($"There is no subscription {id}."));
+        var token = SubscriptionTokens.FromRequest(http);
+        if (token is null) return (null, Problems.Unauthorized("Send the subscription's token as 'Authorization: Bearer <token>'."));
+        if (!SubscriptionTokens.Matches(token, subscription.TokenHash))
+            return (null, Problems.Forbidden("The token does not belong to this subscription."));
+        return (subscription, null);
+    }
+}

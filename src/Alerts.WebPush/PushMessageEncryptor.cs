@@ -1,0 +1,150 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Alerts.WebPush;
+
+/// <summary>
+/// RFC 8291 message encryption: the push body is one RFC 8188 aes128gcm record with the sender's
+/// public key as key id.
+/// </summary>
+public static class PushMessageEncryptor
+{
+    /// <summary>Largest body push services must accept (RFC 8030 section 7.2).</summary>
+    public const int MaxBodyBytes = 4096;
+
+    /// <summary>Largest plaintext whose whole body, header included, stays within <see cref="MaxBodyBytes"/>.</summary>
+    public const int MaxPlaintextBytes = MaxBodyBytes - HeaderBytes - DelimiterBytes - TagBytes;
+
+    private const int SaltBytes = 16;
+    private const int AuthSecretBytes = 16;
+    private const int HeaderBytes = SaltBytes + sizeof(uint) + 1 + P256PublicKey.Length; // 86
+    private const int DelimiterBytes = 1;
+    private const int TagBytes = 16;
+    private const int ContentKeyBytes = 16;
+    private const int NonceBytes = 12;
+    private const int Sha256Bytes = 32;
+    private const int MinRecordSize = DelimiterBytes + TagBytes + 1; // RFC 8188: rs of 18 or more
+    private const byte LastRecordDelimiter = 0x02;
+
+    private static ReadOnlySpan<byte> KeyInfoPrefix => "WebPush: info\0"u8;
+    private static ReadOnlySpan<byte> ContentKeyInfo => "Content-Encoding: aes128gcm\0"u8;
+    private static ReadOnlySpan<byte> NonceInfo => "Content-Encoding: nonce\0"u8;
+
+    /// <summary>Encrypts with a fresh sender key pair and a random salt, as every message must.</summary>
+    /// <param name="userAgentPublicKey">The subscription's <c>p256dh</c>: a 65-byte uncompressed P-256 point.</param>
+    /// <param name="authSecret">The subscription's 16-byte <c>auth</c> secret.</param>
+    /// <exception cref="ArgumentException">Plaintext too long, or a key or secret is malformed.</exception>
+    public static byte[] Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> userAgentPublicKey, ReadOnlySpan<byte> authSecret)
+    {
+        ValidateSizes(plaintext, authSecret, MaxBodyBytes);
+
+        Span<byte> salt = stackalloc byte[SaltBytes];
+        RandomNumberGenerator.Fill(salt);
+        using ECDiffieHellman senderKey = ECDiffieHellman.Create(P256PublicKey.Curve);
+        return EncryptCore(plaintext, userAgentPublicKey, authSecret, senderKey, salt, MaxBodyBytes);
+    }
+
+    /// <summary>Deterministic encryption with a given sender key and salt (test vectors, reproducible checks).</summary>
+    /// <exception cref="ArgumentException">Plaintext too long, record size too small, or a key, secret or salt is malformed.</exception>
+    public static byte[] Encrypt(
+        ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> userAgentPublicKey,
+        ReadOnlySpan<byte> authSecret,
+        ECDiffieHellman applicationServerKey,
+        ReadOnlySpan<byte> salt,
+        int recordSize = 4096)
+    {
+        ArgumentNullException.ThrowIfNull(applicationServerKey);
+        ValidateSizes(plaintext, authSecret, recordSize);
+        if (salt.Length != SaltBytes)
+        {
+            throw new ArgumentException($"The salt must be {SaltBytes} bytes; got {salt.Length}.", nameof(salt));
+        }
+
+        return EncryptCore(plaintext, userAgentPublicKey, authSecret, applicationServerKey, salt, recordSize);
+    }
+
+    private static void ValidateSizes(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> authSecret, int recordSize)
+    {
+        if (plaintext.Length > MaxPlaintextBytes)
+        {
+            throw new ArgumentException(
+                $"The plaintext is {plaintext.Length} bytes; at most {MaxPlaintextBytes} fit in a {MaxBodyBytes}-byte push body.",
+                nameof(plaintext));
+        }
+
+        if (authSecret.Length != AuthSecretBytes)
+        {
+            throw new ArgumentException($"The auth secret must be {AuthSecretBytes} bytes; got {authSecret.Length}.", nameof(authSecret));
+        }
+
+        // Web Push sends exactly one record, so the record size must hold the whole message.
+        if (recordSize < MinRecordSize || recordSize < plaintext.Length + DelimiterBytes + TagBytes)
+        {
+            throw new ArgumentException(
+                $"The record size {recordSize} cannot hold a {plaintext.Length}-byte plaintext in one record.",
+                nameof(recordSize));
+        }
+    }
+
+    private static byte[] EncryptCore(
+        ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> userAgentPublicKey,
+        ReadOnlySpan<byte> authSecret,
+        ECDiffieHellman senderKey,
+        ReadOnlySpan<byte> salt,
+        int recordSize)
+    {
+        byte[] body = GC.AllocateUninitializedArray<byte>(HeaderBytes + plaintext.Length + DelimiterBytes + TagBytes);
+        Span<byte> span = body;
+
+        // Header (RFC 8188 section 2.1): salt ‖ rs ‖ idlen ‖ keyid, the key id being the sender's public key.
+        salt.CopyTo(span);
+        BinaryPrimitives.WriteUInt32BigEndian(span.Slice(SaltBytes), (uint)recordSize);
+        span[SaltBytes + sizeof(uint)] = P256PublicKey.Length;
+        Span<byte> senderPublicKey = span.Slice(HeaderBytes - P256PublicKey.Length, P256PublicKey.Length);
+        P256PublicKey.WriteUncompressed(senderKey.ExportParameters(includePrivateParameters: false).Q, senderPublicKey);
+
+        byte[] sharedSecret;
+        using (ECDiffieHellman userAgentKey = P256PublicKey.ImportForKeyAgreement(userAgentPublicKey, nameof(userAgentPublicKey)))
+        using (ECDiffieHellmanPublicKey userAgentPublic = userAgentKey.PublicKey)
+        {
+            sharedSecret = senderKey.DeriveRawSecretAgreement(userAgentPublic);
+        }
+
+        // RFC 8291 section 3.4, key_info = "WebPush: info" ‖ 0x00 ‖ ua_public ‖ as_public.
+        Span<byte> keyInfo = stackalloc byte[KeyInfoPrefix.Length + 2 * P256PublicKey.Length];
+        KeyInfoPrefix.CopyTo(keyInfo);
+        userAgentPublicKey.CopyTo(keyInfo.Slice(KeyInfoPrefix.Length));
+        senderPublicKey.CopyTo(keyInfo.Slice(KeyInfoPrefix.Length + P256PublicKey.Length));
+
+        Span<byte> prk = stackalloc byte[Sha256Bytes];
+        Span<byte> ikm = stackalloc byte[Sha256Bytes];
+        Span<byte> contentKey = stackalloc byte[ContentKeyBytes];
+        Span<byte> nonce = stackalloc byte[NonceBytes];
+        try
+        {
+            HKDF.Extract(HashAlgorithmName.SHA256, sharedSecret, authSecret, prk);
+            HKDF.Expand(HashAlgorithmName.SHA256, prk, ikm, keyInfo);
+            HKDF.Extract(HashAlgorithmName.SHA256, ikm, salt, prk);
+            HKDF.Expand(HashAlgorithmName.SHA256, prk, contentKey, ContentKeyInfo);
+            HKDF.Expand(HashAlgorithmName.SHA256, prk, nonce, NonceInfo);
+
+            // Encrypt in place: plaintext ‖ 0x02 (last record, no padding), then the tag.
+            Span<byte> record = span.Slice(HeaderBytes, plaintext.Length + DelimiterBytes);
+            plaintext.CopyTo(record);
+            record[^1] = LastRecordDelimiter;
+            using var aes = new AesGcm(contentKey, TagBytes);
+            aes.Encrypt(nonce, record, record, span.Slice(HeaderBytes + record.Length, TagBytes));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sharedSecret);
+            CryptographicOperations.ZeroMemory(prk);
+            CryptographicOperations.ZeroMemory(ikm);
+            CryptographicOperations.ZeroMemory(contentKey);
+        }
+
+        return body;
+    }
+}
