@@ -55,6 +55,11 @@ public static class PushMessageEncryptor
         int recordSize = 4096)
     {
         ArgumentNullException.ThrowIfNull(applicationServerKey);
+        if (applicationServerKey.KeySize != 256)
+        {
+            throw new ArgumentException("The application server key must be a P-256 key.", nameof(applicationServerKey));
+        }
+
         ValidateSizes(plaintext, authSecret, recordSize);
         if (salt.Length != SaltBytes)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -99,7 +100,11 @@ public sealed class VapidAuthentication : IDisposable
             throw new ArgumentException($"The push endpoint must be an absolute URI with a host; got '{endpoint}'.", nameof(endpoint));
         }
 
-        return endpoint.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
+        // RFC 6454 ASCII serialization: punycode for international names, brackets kept for IPv6.
+        string host = endpoint.HostNameType == UriHostNameType.Dns ? endpoint.IdnHost : endpoint.Host;
+        return endpoint.IsDefaultPort
+            ? $"{endpoint.Scheme}://{host}"
+            : string.Create(CultureInfo.InvariantCulture, $"{endpoint.Scheme}://{host}:{endpoint.Port}");
     }
 
     private static bool IsValidSubject(string? subject)

@@ -1,0 +1,284 @@
+/*
+ * Alerts service worker: shows pushed notifications, opens their story on click and reports the
+ * click, and renews the push subscription when the browser replaces it.
+ *
+ * On the Alerts server it is registered as /sw.js. A publisher's own site serves a one-line worker
+ * from its own origin instead:
+ *   self.ALERTS_ORIGIN = 'https://alerts.example.com'; importScripts(self.ALERTS_ORIGIN + '/sw.js');
+ *
+ * It reads the subscription the page stored (see js/subscribe-ui.js):
+ *   IndexedDB "alerts" (version 1), store "subscription", key "current"
+ *   = {id, token, apiBase, vapidPublicKey, preferences: {sections, delivery, quietHours, timeZone, paused}}
+ */
+(function () {
+  'use strict';
+
+  const DB_NAME = 'alerts';
+  const DB_VERSION = 1;
+  const DB_STORE = 'subscription';
+  const DB_RECORD = 'current';
+  const API_ORIGIN = apiOrigin();
+
+  function apiOrigin() {
+    const configured = self.ALERTS_ORIGIN;
+    if (typeof configured === 'string' && configured) {
+      try {
+        return new URL(configured).origin;
+      } catch (e) {
+        // A mistyped ALERTS_ORIGIN: fall back to this worker's own origin.
+      }
+    }
+    return self.location.origin;
+  }
+
+  /** An http(s) URL (relative ones only with a base), or null: notifications never open or load anything else. */
+  function httpUrl(value, base) {
+    if (typeof value !== 'string' || value === '') return null;
+    try {
+      const url = base ? new URL(value, base) : new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function text(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  self.addEventListener('install', function (event) {
+    event.waitUntil(self.skipWaiting());
+  });
+
+  self.addEventListener('activate', function (event) {
+    event.waitUntil(self.clients.claim());
+  });
+
+  // ------------------------------------------------------------ push
+
+  /** The payload of DESIGN §6, checked; null when the push carries nothing we can show. */
+  function readPayload(data) {
+    if (!data) return null;
+    let payload;
+    try {
+      payload = data.json();
+    } catch (e) {
+      return null;
+    }
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return null;
+    const title = text(payload.title).trim();
+    if (!title) return null;
+    const id = text(payload.id);
+    const timestamp = Number(payload.timestamp);
+    return {
+      id: id,
+      kind: text(payload.kind),
+      title: title,
+      body: text(payload.body),
+      url: httpUrl(payload.url),
+      icon: httpUrl(payload.icon, API_ORIGIN),
+      image: httpUrl(payload.image, API_ORIGIN),
+      tag: text(payload.tag) || id,
+      timestamp: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined
+    };
+  }
+
+  self.addEventListener('push', function (event) {
+    const payload = readPayload(event.data);
+    if (!payload) return;
+    const options = {
+      body: payload.body,
+      data: { url: payload.url, id: payload.id, kind: payload.kind },
+      renotify: false,
+      timestamp: payload.timestamp
+    };
+    // The same tag replaces a notification already on screen, so a repeated push never shows twice.
+    if (payload.tag) options.tag = payload.tag;
+    if (payload.icon) options.icon = payload.icon;
+    if (payload.image) options.image = payload.image;
+    event.waitUntil(self.registration.showNotification(payload.title, options));
+  });
+
+  // ------------------------------------------------------------ click
+
+  async function focusOrOpen(url) {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const client of windows) {
+      if (client.url === url && typeof client.focus === 'function') {
+        try {
+          return await client.focus();
+        } catch (e) {
+          break; // Not allowed to focus it: open a new tab instead.
+        }
+      }
+    }
+    if (self.clients.openWindow) return self.clients.openWindow(url);
+    return null;
+  }
+
+  function reportClick(id) {
+    if (!id) return Promise.resolve();
+    return fetch(API_ORIGIN + '/api/alerts/' + encodeURIComponent(id) + '/clicks', {
+      method: 'POST',
+      mode: 'cors',
+      credentials: 'omit',
+      keepalive: true
+    }).catch(function () {
+      // Click counts are best effort; the reader's tab matters more.
+    });
+  }
+
+  self.addEventListener('notificationclick', function (event) {
+    const notification = event.notification;
+    notification.close();
+    const data = notification.data || {};
+    const url = httpUrl(data.url);
+    event.waitUntil(Promise.all([
+      url ? focusOrOpen(url).catch(function () { return null; }) : Promise.resolve(null),
+      reportClick(text(data.id))
+    ]));
+  });
+
+  // ------------------------------------------------------------ subscription renewal
+
+  function openDatabase() {
+    return new Promise(function (resolve, reject) {
+      const request = self.indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = function () {
+        const db = request.result;
+        if (!db.objectStoreNames.contains(DB_STORE)) db.createObjectStore(DB_STORE);
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  async function withStore(mode, action) {
+    const db = await openDatabase();
+    try {
+      return await new Promise(function (resolve, reject) {
+        const transaction = db.transaction(DB_STORE, mode);
+        const request = action(transaction.objectStore(DB_STORE));
+        let result;
+        request.onsuccess = function () { result = request.result; };
+        transaction.oncomplete = function () { resolve(result); };
+        transaction.onerror = function () { reject(transaction.error); };
+        transaction.onabort = function () { reject(transaction.error || new Error('IndexedDB transaction aborted')); };
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  function readRecord() {
+    return withStore('readonly', function (store) { return store.get(DB_RECORD); });
+  }
+
+  function writeRecord(record) {
+    const copy = Object.assign({}, record, { savedAt: new Date().toISOString() });
+    return withStore('readwrite', function (store) { return store.put(copy, DB_RECORD); });
+  }
+
+  function clearRecord() {
+    return withStore('readwrite', function (store) { return store.delete(DB_RECORD); });
+  }
+
+  function base64UrlToBytes(value) {
+    const base64 = String(value).replace(/-/g, '+').replace(/_/g, '/');
+    const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  function jsonRequest(method, url, token, body) {
+    const headers = { Accept: 'application/json' };
+    if (token) headers.Authorization = 'Bearer ' + token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(url, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      mode: 'cors',
+      credentials: 'omit',
+      cache: 'no-store'
+    });
+  }
+
+  async function applicationServerKey(oldSubscription, apiBase, record) {
+    const oldKey = oldSubscription && oldSubscription.options && oldSubscription.options.applicationServerKey;
+    if (oldKey) return oldKey;
+    try {
+      const response = await jsonRequest('GET', apiBase + '/api/vapid-public-key');
+      if (response.ok) {
+        const answer = await response.json();
+        if (answer && typeof answer.publicKey === 'string' && answer.publicKey) return base64UrlToBytes(answer.publicKey);
+      }
+    } catch (e) {
+      // Offline: try the key stored when the reader subscribed.
+    }
+    if (record.vapidPublicKey) return base64UrlToBytes(record.vapidPublicKey);
+    throw new Error('No VAPID public key to renew the push subscription with');
+  }
+
+  /** The preference part of a subscribe/update body. */
+  function preferencesFrom(source) {
+    return {
+      sections: Array.isArray(source.sections) ? source.sections : [],
+      delivery: source.delivery || { mode: 'instant' },
+      quietHours: source.quietHours || null,
+      timeZone: source.timeZone || 'UTC',
+      paused: !!source.paused
+    };
+  }
+
+  /**
+   * The browser replaced (or dropped) the push subscription: subscribe again with the same server key
+   * and tell the service, keeping the reader's preferences. If the service already removed the old
+   * subscription (its push service answered "gone"), register anew with the preferences stored here.
+   */
+  async function renewSubscription(event) {
+    const record = await readRecord();
+    if (!record || !record.id || !record.token) return;
+    const apiBase = record.apiBase || API_ORIGIN;
+
+    let subscription = event.newSubscription;
+    if (!subscription) {
+      const key = await applicationServerKey(event.oldSubscription, apiBase, record);
+      subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    }
+    const subscriptionJson = subscription.toJSON();
+    const subscriptionUrl = apiBase + '/api/subscriptions/' + encodeURIComponent(record.id);
+
+    const current = await jsonRequest('GET', subscriptionUrl, record.token);
+    let response;
+    if (current.ok) {
+      const preferences = preferencesFrom(await current.json());
+      response = await jsonRequest('PUT', subscriptionUrl, record.token, Object.assign({ subscription: subscriptionJson }, preferences));
+    } else if (current.status === 404 && record.preferences) {
+      response = await jsonRequest('POST', apiBase + '/api/subscriptions', undefined,
+        Object.assign({ subscription: subscriptionJson }, preferencesFrom(record.preferences)));
+    } else if (current.status === 404) {
+      await clearRecord();
+      return;
+    } else {
+      return; // 401/403: this device's token no longer works; 5xx: nothing more to do from here.
+    }
+    if (!response.ok) return;
+
+    const answer = await response.json().catch(function () { return null; });
+    const updated = Object.assign({}, record);
+    if (answer && answer.id) updated.id = String(answer.id);
+    if (answer && typeof answer.token === 'string' && answer.token) updated.token = answer.token;
+    if (answer && Array.isArray(answer.sections)) updated.preferences = preferencesFrom(answer);
+    await writeRecord(updated);
+  }
+
+  self.addEventListener('pushsubscriptionchange', function (event) {
+    event.waitUntil(renewSubscription(event).catch(function (error) {
+      console.warn('Alerts: could not renew the push subscription', error);
+    }));
+  });
+})();

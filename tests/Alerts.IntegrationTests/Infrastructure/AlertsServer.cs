@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alerts.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Alerts.IntegrationTests.Infrastructure;
+
+/// <summary>The real host, configured like a user would with settings, started in-process.</summary>
+public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public const string EditorKey = "editor-key-0123456789abcdef";
+    public const string AdminKey = "admin-key-0123456789abcdef";
+    public const string VapidSubject = "mailto:newsroom@example.com";
+
+    public static Dictionary<string, string?> BaseSettings(FakePushService push) => new()
+    {
+        ["Alerts:Push:AllowedOrigins:0"] = push.Origin,
+        ["Alerts:Vapid:Subject"] = VapidSubject,
+        ["Alerts:ApiKeys:0:Name"] = "desk",
+        ["Alerts:ApiKeys:0:Key"] = EditorKey,
+        ["Alerts:ApiKeys:0:Role"] = "Editor",
+        ["Alerts:ApiKeys:1:Name"] = "ops",
+        ["Alerts:ApiKeys:1:Key"] = AdminKey,
+        ["Alerts:ApiKeys:1:Role"] = "Admin",
+        ["Alerts:RateLimits:SubscribePerMinute"] = "10000",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    public HttpClient Editor() => WithKey(EditorKey);
+
+    public HttpClient Admin() => WithKey(AdminKey);
+
+    private HttpClient WithKey(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Waits until the store and the bus report ready, so exchanges and queues exist.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow + timeout;
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await client.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode) return;
+            last = await response.Content.ReadAsStringAsync();
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The server did not become ready: {last}");
+    }
+
+    public async Task<CreatedSubscription> SubscribeAsync(FakePushService push, TestSubscriber subscriber, string[] sections, object? delivery = null)
+    {
+        var response = await CreateClient().PostAsJsonAsync("/api/subscriptions", new
+        {
+            subscription = new { endpoint = push.EndpointFor(subscriber), expirationTime = (object?)null, keys = new { p256dh = subscriber.P256dh, auth = subscriber.Auth } },
+            sections,
+            delivery = delivery ?? new { mode = "instant" },
+            timeZone = "Asia/Karachi",
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"Subscribing failed with {(int)response.StatusCode}: {body}");
+        var json = JsonDocument.Parse(body).RootElement;
+        return new CreatedSubscription(json.GetProperty("id").GetGuid(), json.GetProperty("token").GetString()!);
+    }
+
+    public async Task<JsonElement> WaitForNotificationAsync(Func<JsonElement, bool> condition, TimeSpan timeout)
+    {
+        var client = Editor();
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await client.GetFromJsonAsync<JsonElement>("/api/alerts");
+            foreach (var item in last.EnumerateArray())
+                if (condition(item)) return item;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No notification matched; the service lists: {last}");
+    }
+}
+
+public sealed record CreatedSubscription(Guid Id, string Token);

@@ -1,0 +1,56 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
+
+namespace Alerts.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real RabbitMQ and PostgreSQL that deploy/local/services.sh starts. Every fixture gets its own
+/// database and its own RabbitMQ virtual host, so test classes never see each other's messages or rows.
+/// </summary>
+public static class LocalServices
+{
+    public const string PostgresServer = "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
+    private const string RabbitManagement = "http://127.0.0.1:15672";
+    private static readonly HttpClient Management = CreateManagementClient();
+
+    public static string PostgresDatabase(string database) => $"{PostgresServer};Database={database};Include Error Detail=true";
+
+    public static string RabbitMqVirtualHost(string vhost) => $"amqp://guest:guest@127.0.0.1:5672/{Uri.EscapeDataString(vhost)}";
+
+    public static async Task CreateDatabaseAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection($"{PostgresServer};Database=postgres");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task DropDatabaseAsync(string database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection($"{PostgresServer};Database=postgres");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task CreateVirtualHostAsync(string vhost)
+    {
+        var name = Uri.EscapeDataString(vhost);
+        (await Management.PutAsync($"/api/vhosts/{name}", JsonContent.Create(new { }))).EnsureSuccessStatusCode();
+        (await Management.PutAsync($"/api/permissions/{name}/guest",
+            JsonContent.Create(new { configure = ".*", write = ".*", read = ".*" }))).EnsureSuccessStatusCode();
+    }
+
+    public static async Task DeleteVirtualHostAsync(string vhost) =>
+        await Management.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}");
+
+    private static HttpClient CreateManagementClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(RabbitManagement) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        return client;
+    }
+}
