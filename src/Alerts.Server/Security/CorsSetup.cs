@@ -16,7 +16,7 @@ public static class CorsSetup
             origins[i] = uri.GetLeftPart(UriPartial.Authority);
         }
         services.AddCors(cors => cors.AddPolicy(PublicPolicy, policy => policy
-            .WithOrigins(origins).WithMethods("GET", "POST", "PUT", "DELETE").WithHeaders("Authorization", "Content-Type")));
+            .WithOrigins(origins).WithMethods("GET", "POST", "PUT", "DELETE").WithHeaders("Authorization", "Content-Type", "Accept")));
         return services;
     }
 }
