@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Alerts.IntegrationTests.Infrastructure;
 using Alerts.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.IntegrationTests;
 
@@ -70,6 +71,25 @@ public sealed class ArticleDeliveryTests(ProductionModeFixture fixture) : IClass
 
         var titles = Push.ReceivedBy(reader).Select(p => p.Payload.GetProperty("title").GetString()).ToList();
         Assert.Equal(["Central bank holds rates", "Markets close higher"], titles.Order().ToList());
+    }
+
+    [Fact]
+    public async Task Redelivered_batch_pushes_nobody_twice()
+    {
+        var reader = TestSubscriber.Create();
+        var readerId = (await Server.SubscribeAsync(Push, reader, ["tv-shows"])).Id;
+        await fixture.PublishRawAsync(ArticleJson($"tv-{Guid.NewGuid():N}", "Drama wins the ratings", "tv-shows"));
+        var notification = await Server.WaitForNotificationAsync(n => n.GetProperty("title").GetString() == "Drama wins the ratings" && n.GetProperty("status").GetString() == "done", Timeout);
+        var latecomer = TestSubscriber.Create();
+        var latecomerId = (await Server.SubscribeAsync(Push, latecomer, ["tv-shows"])).Id;
+
+        // As if the worker had died before acknowledging: the same batch arrives again (with one more reader in it).
+        var bus = Server.Services.GetRequiredService<MassTransit.IBus>();
+        await bus.Publish(new Alerts.Contracts.DeliverNotificationBatch(notification.GetProperty("id").GetGuid(), 0, [readerId, latecomerId]));
+
+        await Push.WaitForRequestsAsync(all => all.Any(p => p.SubscriberId == latecomer.Id), Timeout);
+        Assert.Single(Push.ReceivedBy(reader));
+        Assert.Single(Push.ReceivedBy(latecomer));
     }
 
     [Fact]
