@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Alerts.Benchmarks.PushSendBenchmarks).Assembly).Run(args);
