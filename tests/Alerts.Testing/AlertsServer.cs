@@ -1,11 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Alerts.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace Alerts.IntegrationTests.Infrastructure;
+namespace Alerts.Testing;
 
 /// <summary>The real host, configured like a user would with settings, started in-process.</summary>
 public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
@@ -71,7 +70,8 @@ public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) 
             timeZone = "Asia/Karachi",
         });
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"Subscribing failed with {(int)response.StatusCode}: {body}");
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Subscribing failed with {(int)response.StatusCode}: {body}");
         var json = JsonDocument.Parse(body).RootElement;
         return new CreatedSubscription(json.GetProperty("id").GetGuid(), json.GetProperty("token").GetString()!);
     }
