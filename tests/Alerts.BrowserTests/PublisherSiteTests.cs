@@ -80,4 +80,19 @@ public sealed class PublisherSiteTests(BrowserFixture fixture) : IClassFixture<B
         using var response = await client.SendAsync(request);
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
+
+    [Theory]
+    [InlineData("/sw.js")]
+    [InlineData("/alerts.js")]
+    [InlineData("/js/subscribe-ui.js")]
+    public async Task Worker_and_embed_scripts_are_revalidated_on_every_load(string path)
+    {
+        // Publishers' workers importScripts sw.js, which browsers take from the HTTP cache when they may.
+        using var client = fixture.Server.CreateClient();
+        using var response = await client.GetAsync(path);
+
+        response.EnsureSuccessStatusCode();
+        Assert.True(response.Headers.CacheControl?.NoCache, $"{path} answered Cache-Control: {response.Headers.CacheControl}");
+        Assert.Contains("javascript", response.Content.Headers.ContentType?.MediaType);
+    }
 }
