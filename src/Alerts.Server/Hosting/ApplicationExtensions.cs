@@ -9,6 +9,7 @@ using Alerts.Subscriptions;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.StaticFiles;
 using Prometheus;
 
 namespace Alerts.Hosting;
@@ -52,7 +53,7 @@ public static class ApplicationExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = RevalidateWorkerAndEmbedScripts });
         app.UseRouting();
         app.UseCors();
         app.UseRateLimiter();
@@ -75,6 +76,22 @@ public static class ApplicationExtensions
         }
         app.MapHangfireDashboard("/hangfire").RequireAuthorization(ApiKeyDefaults.AdminPolicy);
         return app;
+    }
+
+    /// <summary>
+    /// The service worker and the embed scripts are revalidated on every load (cheap with ETags): a
+    /// publisher's one-line worker pulls sw.js in with importScripts, which browsers serve from the HTTP
+    /// cache, so a cached copy would keep readers on an old worker long after a release.
+    /// </summary>
+    private static void RevalidateWorkerAndEmbedScripts(StaticFileResponseContext context)
+    {
+        var path = context.Context.Request.Path;
+        if (path.Equals("/sw.js", StringComparison.OrdinalIgnoreCase) ||
+            path.Equals("/alerts.js", StringComparison.OrdinalIgnoreCase) ||
+            path.Equals("/js/subscribe-ui.js", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Context.Response.Headers.CacheControl = "no-cache";
+        }
     }
 
     private static void MapPages(this WebApplication app)

@@ -1,11 +1,15 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Alerts.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Alerts.IntegrationTests.Infrastructure;
+namespace Alerts.Testing;
 
 /// <summary>The real host, configured like a user would with settings, started in-process.</summary>
 public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
@@ -32,6 +36,18 @@ public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) 
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>
+    /// Serves the app on a real loopback port (Kestrel instead of the in-memory test server), so a
+    /// browser can load its pages; returns the origin, e.g. <c>http://127.0.0.1:41234</c>.
+    /// </summary>
+    public Uri StartOnLoopbackPort()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new Uri(new Uri(address).GetLeftPart(UriPartial.Authority));
     }
 
     public HttpClient Editor() => WithKey(EditorKey);
@@ -71,7 +87,8 @@ public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) 
             timeZone = "Asia/Karachi",
         });
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"Subscribing failed with {(int)response.StatusCode}: {body}");
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Subscribing failed with {(int)response.StatusCode}: {body}");
         var json = JsonDocument.Parse(body).RootElement;
         return new CreatedSubscription(json.GetProperty("id").GetGuid(), json.GetProperty("token").GetString()!);
     }
