@@ -43,7 +43,7 @@ public sealed class AlertSweepJob(AlertsDbContext db, IBus bus, TimeProvider tim
             .Where(n => n.Kind == NotificationKind.Breaking && n.ArticleId == null && !n.Planned &&
                         ((n.Status == NotificationStatus.Scheduled && n.SendAt <= cutoff) ||
                          (n.Status == NotificationStatus.Queued && n.CreatedAt <= cutoff)))
-            .Select(n => n.Id).Take(100).ToListAsync(cancellationToken);
+            .OrderBy(n => n.CreatedAt).Select(n => n.Id).Take(100).ToListAsync(cancellationToken);
         if (stuck.Count == 0) return;
         var endpoint = await bus.GetSendEndpoint(AlertSender.SendQueue);
         foreach (var id in stuck) await endpoint.Send(new SendNotification(id), cancellationToken);
