@@ -58,6 +58,8 @@ public sealed class ArticleRecorder(AlertsDbContext db, ArticleValidator validat
         };
         db.Articles.Add(article);
         db.Notifications.Add(notification);
+        if (message.Breaking)
+            db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, notification.CreatedBy, $"breaking article event {articleId}; queued to send now", now));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

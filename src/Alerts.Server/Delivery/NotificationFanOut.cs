@@ -16,7 +16,7 @@ public sealed class NotificationFanOut(AlertsDbContext db, IOptions<PushOptions>
 {
     public async Task PlanAsync(Guid notificationId, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
-        var notification = await db.Notifications.FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
+        var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
         if (notification is null || notification.Planned ||
             notification.Status is NotificationStatus.Cancelled or NotificationStatus.Done or NotificationStatus.Failed)
             return;
@@ -36,11 +36,15 @@ public sealed class NotificationFanOut(AlertsDbContext db, IOptions<PushOptions>
             after = ids[^1];
         }
 
-        notification.Targeted = targeted;
-        notification.BatchCount = batches;
-        notification.Planned = true;
-        if (notification.Status is NotificationStatus.Queued or NotificationStatus.Scheduled) notification.Status = NotificationStatus.Sending;
-        await db.SaveChangesAsync(cancellationToken);
+        // Conditional updates rather than saving the entity read above: an editor may have cancelled the
+        // alert meanwhile, and Cancelled must stay Cancelled.
+        await db.Notifications.Where(n => n.Id == notification.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(n => n.Targeted, targeted)
+            .SetProperty(n => n.BatchCount, batches)
+            .SetProperty(n => n.Planned, true), cancellationToken);
+        await db.Notifications
+            .Where(n => n.Id == notification.Id && (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Scheduled))
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, NotificationStatus.Sending), cancellationToken);
         logger.LogInformation("Notification {NotificationId} ({Kind}) targets {Targeted} subscriptions in {Batches} batches",
             notification.Id, notification.Kind, targeted, batches);
         await CompleteIfFinishedAsync(db, notification.Id, time, cancellationToken);
@@ -55,7 +59,15 @@ public sealed class NotificationFanOut(AlertsDbContext db, IOptions<PushOptions>
         var finished = await db.NotificationBatches.CountAsync(b => b.NotificationId == notificationId, cancellationToken);
         if (finished < state.BatchCount) return;
         var now = time.GetUtcNow().UtcDateTime;
-        await db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending)
+        var completed = await db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, NotificationStatus.Done).SetProperty(n => n.CompletedAt, now), cancellationToken);
+        if (completed == 0) return; // another worker finished it, or it was cancelled
+
+        // Breaking alerts (editors' and the CMS's) close their audit record with the outcome.
+        var done = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
+        if (done.Kind != NotificationKind.Breaking) return;
+        db.AuditLog.Add(AuditTrail.Entry(done, AuditAction.Completed, AuditTrail.ServiceActor, $"done: {AuditTrail.Counts(done)}", now));
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
     }
 }

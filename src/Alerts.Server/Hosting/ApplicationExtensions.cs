@@ -37,6 +37,7 @@ public static class ApplicationExtensions
         services.AddAlertsCors(configuration);
         services.AddScoped<SubscriptionValidator>();
         services.AddScoped<SubscriptionRegistry>();
+        services.AddEditorAlerts();
         return builder;
     }
 
@@ -72,9 +73,11 @@ public static class ApplicationExtensions
             app.MapSubscriptionsApi();
             app.MapArticlesApi();
             app.MapNotificationsApi();
+            app.MapEditorAlertsApi();
             app.MapPages();
         }
         app.MapHangfireDashboard("/hangfire").RequireAuthorization(ApiKeyDefaults.AdminPolicy);
+        if (options.Has(ServerRoles.Scheduler)) app.Services.AddEditorAlertJobs();
         return app;
     }
 

@@ -44,10 +44,13 @@ public static class NotificationsApi
             : TypedResults.Ok(NotificationView.From(notification));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Click(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Click(Guid id, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var counted = await db.Notifications.Where(n => n.Id == id)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.Clicked, n => n.Clicked + 1), cancellationToken);
-        return counted == 0 ? Hosting.Problems.NotFound($"There is no notification {id}.") : TypedResults.NoContent();
+        if (counted == 0) return Hosting.Problems.NotFound($"There is no notification {id}.");
+        // Also by hour, for the editors' chart (GET /api/alerts/stats).
+        await ClickHour.CountAsync(db, time.GetUtcNow().UtcDateTime, cancellationToken);
+        return TypedResults.NoContent();
     }
 }

@@ -19,6 +19,8 @@ public abstract class AlertsDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<NotificationBatch> NotificationBatches => Set<NotificationBatch>();
     public DbSet<Delivery.Delivery> Deliveries => Set<Delivery.Delivery>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<ClickHour> ClickHours => Set<ClickHour>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AlertsDbContext).Assembly);

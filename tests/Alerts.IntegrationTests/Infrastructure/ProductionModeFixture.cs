@@ -16,6 +16,8 @@ public class ProductionModeFixture : IAsyncLifetime
     public AlertsServer Server { get; private set; } = null!;
     public string RabbitMqUri => LocalServices.RabbitMqVirtualHost(_name);
     public string PostgresConnectionString => LocalServices.PostgresDatabase(_name);
+    /// <summary>The settings the server was started with, to start another replica on the same store and bus.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
 
     protected virtual void Configure(Dictionary<string, string?> settings) { }
 
@@ -30,6 +32,7 @@ public class ProductionModeFixture : IAsyncLifetime
         settings["ConnectionStrings:RabbitMq"] = RabbitMqUri;
         settings["ConnectionStrings:Alerts"] = PostgresConnectionString;
         Configure(settings);
+        Settings = settings;
         Server = new AlertsServer(settings);
         await Server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
     }

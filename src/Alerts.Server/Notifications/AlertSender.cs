@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using Alerts.Contracts;
+using Alerts.Storage;
+using Hangfire;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alerts.Notifications;
+
+public sealed record AcceptedAlert(Guid Id, NotificationStatus Status, bool Replayed);
+
+public enum CancelOutcome { Cancelled, AlreadyCancelled, NotFound, Finished }
+
+/// <summary>
+/// Accepts editors' alerts and cancels them. An alert is stored (with its audit record) before it is
+/// handed on, so the 202 means durable; then it is sent to the fan-out queue, or scheduled with Hangfire.
+/// </summary>
+public sealed class AlertSender(
+    AlertsDbContext db, EditorAlertValidator validator, ISendEndpointProvider sender, IBackgroundJobClient jobs,
+    TimeProvider time, ILogger<AlertSender> logger)
+{
+    public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+
+    /// <summary>The queue <see cref="SendNotificationConsumer"/> reads: sent to by name, so no message is lost before a worker binds it.</summary>
+    public static readonly Uri SendQueue = new($"queue:{SendNotificationConsumerDefinition.QueueName}");
+
+    public async Task<AcceptedAlert> AcceptAsync(EditorAlertRequest request, string keyName, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var scopedKey = idempotencyKey is null ? null : ScopeKey(keyName, idempotencyKey);
+        if (scopedKey is not null)
+        {
+            // A key older than the window is free again: forget it on the old alert.
+            await db.Notifications.Where(n => n.IdempotencyKey == scopedKey && n.CreatedAt < now - IdempotencyWindow)
+                .ExecuteUpdateAsync(u => u.SetProperty(n => n.IdempotencyKey, (string?)null), cancellationToken);
+            if (await ReplayAsync(scopedKey, cancellationToken) is { } replay) return replay;
+        }
+
+        var notification = validator.ToNotification(request, Guid.CreateVersion7(), keyName, now);
+        notification.IdempotencyKey = scopedKey;
+        var when = notification.SendAt is { } sendAt ? $"scheduled for {sendAt:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "queued to send now";
+        db.Notifications.Add(notification);
+        db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, keyName, when, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException e) when (scopedKey is not null && db.IsUniqueViolation(e))
+        {
+            // The same request arrived twice at once (a client retry); the other copy won.
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(scopedKey, cancellationToken) ?? throw new InvalidOperationException("The idempotency key vanished.", e);
+        }
+
+        logger.LogInformation("Alert {NotificationId} accepted from {KeyName}, {When}", notification.Id, keyName, when);
+        await HandOnAsync(notification, cancellationToken);
+        return new AcceptedAlert(notification.Id, notification.Status, Replayed: false);
+    }
+
+    public async Task<(CancelOutcome Outcome, NotificationStatus? Status)> CancelAsync(Guid id, string keyName, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        // One conditional update: whatever a worker is doing, the alert ends Cancelled, never Done after this.
+        var cancelled = await db.Notifications
+            .Where(n => n.Id == id && (n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending))
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, NotificationStatus.Cancelled).SetProperty(n => n.CompletedAt, now), cancellationToken);
+        var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        if (notification is null) return (CancelOutcome.NotFound, null);
+        if (cancelled == 0)
+            return notification.Status == NotificationStatus.Cancelled
+                ? (CancelOutcome.AlreadyCancelled, notification.Status)
+                : (CancelOutcome.Finished, notification.Status);
+
+        db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Cancelled, keyName, $"cancelled; so far {AuditTrail.Counts(notification)}", now));
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Notification {NotificationId} cancelled by {KeyName}", id, keyName);
+        return (CancelOutcome.Cancelled, NotificationStatus.Cancelled);
+    }
+
+    /// <summary>Starts the fan-out now, or leaves it to a Hangfire job at <see cref="Notification.SendAt"/>.</summary>
+    private async Task HandOnAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        if (notification.Status == NotificationStatus.Scheduled && notification.SendAt is { } sendAt)
+        {
+            jobs.Schedule<ScheduledAlertJob>(job => job.SendAsync(notification.Id, CancellationToken.None),
+                new DateTimeOffset(DateTime.SpecifyKind(sendAt, DateTimeKind.Utc)));
+            return;
+        }
+        var endpoint = await sender.GetSendEndpoint(SendQueue);
+        await endpoint.Send(new SendNotification(notification.Id), cancellationToken);
+    }
+
+    private async Task<AcceptedAlert?> ReplayAsync(string scopedKey, CancellationToken cancellationToken)
+    {
+        var first = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.IdempotencyKey == scopedKey, cancellationToken);
+        if (first is null) return null;
+        // A first attempt that was stored but never handed on (the bus was down) is handed on now;
+        // the fan-out and the delivery records make a second hand-over harmless.
+        if (first.Status == NotificationStatus.Queued && !first.Planned) await HandOnAsync(first, cancellationToken);
+        return new AcceptedAlert(first.Id, first.Status, Replayed: true);
+    }
+
+    /// <summary>Idempotency keys belong to the caller: two editors' keys never collide. Stored hashed, fixed length.</summary>
+    private static string ScopeKey(string keyName, string idempotencyKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{keyName}\n{idempotencyKey}")));
+}

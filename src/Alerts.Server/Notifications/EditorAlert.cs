@@ -1,0 +1,104 @@
+using Alerts.Articles;
+using Alerts.Delivery;
+using Alerts.Hosting;
+using Alerts.Sections;
+using Alerts.WebPush;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Notifications;
+
+/// <summary>The body of <c>POST /api/alerts</c>. Sections null means everyone.</summary>
+public sealed record EditorAlertRequest(
+    string? Title, string? Body, string? Url, string? ImageUrl, IReadOnlyList<string>? Sections, long? TtlSeconds, DateTimeOffset? SendAt);
+
+public static class EditorAlertLimits
+{
+    public const int TitleLength = 120;
+    public const int BodyLength = 400;
+    public const int MinTtlSeconds = 60;
+    public const int MaxTtlSeconds = 2_419_200; // 28 days, the longest TTL push services keep a message
+    public const int MaxSections = 64;
+    public const int IdempotencyKeyLength = 200;
+    public static readonly TimeSpan LongestSchedule = TimeSpan.FromDays(30);
+}
+
+/// <summary>
+/// Checks an editor's alert and builds the notification it becomes. Every problem names its field, and
+/// an alert whose encrypted push would not fit in one 4096-byte record is refused, saying by how much,
+/// rather than silently shortened.
+/// </summary>
+public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushOptions> push, TimeProvider time)
+{
+    public ValidationErrors Validate(EditorAlertRequest? request)
+    {
+        var errors = new ValidationErrors();
+        if (request is null)
+        {
+            errors.Add("body", "an alert JSON object is required");
+            return errors;
+        }
+        var title = request.Title?.Trim();
+        var body = request.Body?.Trim();
+        if (string.IsNullOrEmpty(title)) errors.Add("title", "is required");
+        else if (title.Length > EditorAlertLimits.TitleLength) errors.Add("title", $"must be at most {EditorAlertLimits.TitleLength} characters (it has {title.Length})");
+        if (string.IsNullOrEmpty(body)) errors.Add("body", "is required");
+        else if (body.Length > EditorAlertLimits.BodyLength) errors.Add("body", $"must be at most {EditorAlertLimits.BodyLength} characters (it has {body.Length})");
+        if (WebUrls.Check(request.Url?.Trim(), required: true) is { } urlProblem) errors.Add("url", urlProblem);
+        if (WebUrls.Check(request.ImageUrl?.Trim(), required: false) is { } imageProblem) errors.Add("imageUrl", imageProblem);
+
+        if (request.Sections is { } chosen)
+        {
+            if (chosen.Count == 0) errors.Add("sections", "choose at least one section, or send null for everyone");
+            else if (chosen.Count > EditorAlertLimits.MaxSections) errors.Add("sections", $"at most {EditorAlertLimits.MaxSections} sections");
+            else
+                foreach (var id in chosen.Where(id => id is null || !sections.Contains(id)))
+                    errors.Add("sections", $"'{id}' is not a section (see GET /api/sections)");
+        }
+
+        if (request.TtlSeconds is { } ttl && ttl is < EditorAlertLimits.MinTtlSeconds or > EditorAlertLimits.MaxTtlSeconds)
+            errors.Add("ttlSeconds", $"must be between {EditorAlertLimits.MinTtlSeconds} and {EditorAlertLimits.MaxTtlSeconds} seconds (28 days)");
+
+        if (request.SendAt is { } sendAt)
+        {
+            var now = time.GetUtcNow();
+            if (sendAt < now) errors.Add("sendAt", $"{sendAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} is in the past; leave it out to send now");
+            else if (sendAt > now + EditorAlertLimits.LongestSchedule) errors.Add("sendAt", $"must be within {EditorAlertLimits.LongestSchedule.TotalDays} days");
+        }
+
+        if (!errors.Any)
+        {
+            // The payload carries the notification id, so measure it with a real (fixed-length) id.
+            var overflow = PushPayloadBuilder.Overflow(NotificationPayloads.For(ToNotification(request, Guid.Empty, "", time.GetUtcNow().UtcDateTime), push.Value));
+            if (overflow > 0)
+                errors.Add("body", $"the encrypted push would be {overflow} bytes over the {PushMessageEncryptor.MaxBodyBytes}-byte limit; " +
+                    "shorten the title, body or URLs");
+        }
+        return errors;
+    }
+
+    /// <summary>The notification a valid request becomes: a breaking alert, urgent, with a topic per story URL.</summary>
+    public Notification ToNotification(EditorAlertRequest request, Guid id, string createdBy, DateTime now)
+    {
+        var url = request.Url!.Trim();
+        var imageUrl = string.IsNullOrWhiteSpace(request.ImageUrl) ? null : request.ImageUrl.Trim();
+        var sendAt = request.SendAt?.UtcDateTime;
+        return new Notification
+        {
+            Id = id,
+            Kind = NotificationKind.Breaking,
+            Status = sendAt is null ? NotificationStatus.Queued : NotificationStatus.Scheduled,
+            Title = request.Title!.Trim(),
+            Body = request.Body!.Trim(),
+            Url = url,
+            ImageUrl = imageUrl,
+            Sections = Notification.JoinSections(request.Sections?.Distinct(StringComparer.Ordinal)),
+            TtlSeconds = (int?)request.TtlSeconds ?? push.Value.BreakingTtlSeconds,
+            Urgency = PushUrgency.High,
+            // The same story URL gives the same topic: a correction replaces a first alert not yet delivered.
+            Topic = NotificationTopics.For(url),
+            CreatedAt = now,
+            SendAt = sendAt,
+            CreatedBy = createdBy,
+        };
+    }
+}
