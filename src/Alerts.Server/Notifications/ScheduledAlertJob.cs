@@ -10,17 +10,20 @@ namespace Alerts.Notifications;
 /// Hangfire runs this at an alert's <c>sendAt</c>: it hands the alert to the fan-out unless it was
 /// cancelled meanwhile. Hangfire retries it if the bus is briefly away.
 /// </summary>
-public sealed class ScheduledAlertJob(AlertsDbContext db, IBus bus, ILogger<ScheduledAlertJob> logger)
+public sealed class ScheduledAlertJob(AlertsDbContext db, IBus bus, TimeProvider time, ILogger<ScheduledAlertJob> logger)
 {
     public async Task SendAsync(Guid notificationId, CancellationToken cancellationToken)
     {
-        var status = await db.Notifications.AsNoTracking().Where(n => n.Id == notificationId)
-            .Select(n => (NotificationStatus?)n.Status).FirstOrDefaultAsync(cancellationToken);
-        if (status != NotificationStatus.Scheduled)
+        var alert = await db.Notifications.AsNoTracking().Where(n => n.Id == notificationId)
+            .Select(n => new { n.Status, n.SendAt }).FirstOrDefaultAsync(cancellationToken);
+        if (alert?.Status != NotificationStatus.Scheduled)
         {
-            logger.LogInformation("Scheduled notification {NotificationId} is {Status}; nothing to send", notificationId, status?.ToString() ?? "gone");
+            logger.LogInformation("Scheduled notification {NotificationId} is {Status}; nothing to send", notificationId, alert?.Status.ToString() ?? "gone");
             return;
         }
+        // Hangfire keeps schedule times in whole seconds and may start the job up to a second early.
+        var early = alert.SendAt - time.GetUtcNow().UtcDateTime;
+        if (early > TimeSpan.Zero) await Task.Delay(early.Value, time, cancellationToken);
         var endpoint = await bus.GetSendEndpoint(AlertSender.SendQueue);
         await endpoint.Send(new SendNotification(notificationId), cancellationToken);
     }
