@@ -1,4 +1,5 @@
 using Alerts.Articles;
+using Alerts.Digests;
 using Alerts.Notifications;
 using Alerts.Subscriptions;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,8 @@ public abstract class AlertsDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<NotificationBatch> NotificationBatches => Set<NotificationBatch>();
     public DbSet<Delivery.Delivery> Deliveries => Set<Delivery.Delivery>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<DigestStory> DigestStories => Set<DigestStory>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AlertsDbContext).Assembly);
