@@ -1,5 +1,6 @@
 using System.Text;
 using Alerts.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
 namespace Alerts.IntegrationTests.Infrastructure;
@@ -17,7 +18,21 @@ public class ProductionModeFixture : IAsyncLifetime
     public string RabbitMqUri => LocalServices.RabbitMqVirtualHost(_name);
     public string PostgresConnectionString => LocalServices.PostgresDatabase(_name);
 
+    /// <summary>The settings the server was started with.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     protected virtual void Configure(Dictionary<string, string?> settings) { }
+
+    /// <summary>Replaces services in every server this fixture starts (for example the TimeProvider).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
+    /// <summary>Another process of the same deployment: same database, same virtual host, same services.</summary>
+    public async Task<AlertsServer> StartAnotherServerAsync()
+    {
+        var server = new AlertsServer(Settings, ConfigureServices);
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return server;
+    }
 
     public async Task InitializeAsync()
     {
@@ -30,7 +45,8 @@ public class ProductionModeFixture : IAsyncLifetime
         settings["ConnectionStrings:RabbitMq"] = RabbitMqUri;
         settings["ConnectionStrings:Alerts"] = PostgresConnectionString;
         Configure(settings);
-        Server = new AlertsServer(settings);
+        Settings = settings;
+        Server = new AlertsServer(settings, ConfigureServices);
         await Server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
     }
 
