@@ -81,6 +81,9 @@ public sealed class HeldDeliveryReleaser(
         var articleIds = originals.Where(n => n.ArticleId is not null).Select(n => n.ArticleId!).ToList();
         var stories = (await PersonalNotifications.StoriesAsync(db, articleIds, cancellationToken))
             .OrderByDescending(s => s.PublishedAt).ToList();
+        // Newest story first, as in digests; an alert without a stored article by when it was sent.
+        var publishedAt = stories.ToDictionary(s => s.ArticleId, s => s.PublishedAt, StringComparer.Ordinal);
+        originals = originals.OrderByDescending(n => n.ArticleId is { } a && publishedAt.TryGetValue(a, out var at) ? at : n.CreatedAt).ToList();
 
         var id = Guid.CreateVersion7();
         var periodStart = held.Max(h => h.HeldUntil!.Value);
