@@ -152,6 +152,48 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
         Assert.True(subscription.NextDigestAt > now, $"The next digest ({subscription.NextDigestAt:O}) must be after the catch-up ({now:O}).");
     }
 
+    [Fact]
+    public async Task A_run_that_dies_after_recording_a_digest_is_finished_once_by_a_later_run()
+    {
+        var reader = TestSubscriber.Create();
+        var created = await Server.SubscribeAsync(Push, reader, ["pakistan"], HourlyDigest, timeZone: "UTC");
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync($"budget-{run}", "Budget passes the assembly", "pakistan", minutesAfterNow: 1);
+        await WaitUntilSentAsync("Budget passes the assembly");
+        // A Scheduler process whose connection to the bus dies right after the digest is recorded.
+        await using (var crashing = await fixture.StartAnotherServerAsync(services =>
+                         services.AddScoped(_ => System.Reflection.DispatchProxy.Create<MassTransit.IPublishEndpoint, BusDown>())))
+        {
+            fixture.AdvanceToJustAfterNextHour();
+            await Assert.ThrowsAnyAsync<Exception>(() => Runner(crashing).RunDueAsync());
+        }
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+            Assert.Equal(1, await db.Digests.CountAsync(d => d.SubscriptionId == created.Id));
+        }
+
+        // The period is taken, so a run right away sends nothing new; once the digest has waited
+        // longer than Alerts:Digests:RecoverUnsentAfter, a run hands it to the bus.
+        await Runner(Server).RunDueAsync();
+        Assert.DoesNotContain(Push.ReceivedBy(reader), p => Kind(p) == "digest");
+        fixture.Clock.Advance(TimeSpan.FromMinutes(3));
+        await Runner(Server).RunDueAsync();
+        await Runner(Server).RunDueAsync();
+
+        await Push.WaitForRequestsAsync(all => all.Any(p => p.SubscriberId == reader.Id && Kind(p) == "digest"), Timeout);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var digest = Assert.Single(Push.ReceivedBy(reader), p => Kind(p) == "digest");
+        Assert.Equal("Your Pakistan digest: 1 new story", digest.Payload.GetProperty("title").GetString());
+    }
+
+    /// <summary>An IPublishEndpoint that fails every call, as when the bus connection drops.</summary>
+    public class BusDown : System.Reflection.DispatchProxy
+    {
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException("The bus is down (test).");
+    }
+
     private static DigestRunner Runner(AlertsServer server) => server.Services.GetRequiredService<DigestRunner>();
 
     private static string? Kind(ReceivedPush push) =>

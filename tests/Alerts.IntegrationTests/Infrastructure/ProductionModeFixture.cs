@@ -27,9 +27,13 @@ public class ProductionModeFixture : IAsyncLifetime
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
     /// <summary>Another process of the same deployment: same database, same virtual host, same services.</summary>
-    public async Task<AlertsServer> StartAnotherServerAsync()
+    public async Task<AlertsServer> StartAnotherServerAsync(Action<IServiceCollection>? alsoConfigure = null)
     {
-        var server = new AlertsServer(Settings, ConfigureServices);
+        var server = new AlertsServer(Settings, services =>
+        {
+            ConfigureServices(services);
+            alsoConfigure?.Invoke(services);
+        });
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return server;
     }
