@@ -165,7 +165,8 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
                          services.AddScoped(_ => System.Reflection.DispatchProxy.Create<MassTransit.IPublishEndpoint, BusDown>())))
         {
             fixture.AdvanceToJustAfterNextHour();
-            await Assert.ThrowsAnyAsync<Exception>(() => Runner(crashing).RunDueAsync());
+            var crashed = await Runner(crashing).RunDueAsync();
+            Assert.True(crashed.Failed >= 1, $"The run should report the reader it could not send to: {crashed}");
         }
         await using (var scope = Server.Services.CreateAsyncScope())
         {

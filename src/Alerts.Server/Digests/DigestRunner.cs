@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Digests;
 
 /// <summary>What one run did, subscriber by subscriber.</summary>
-public sealed record DigestRunSummary(int Sent, int Empty, int Skipped, int TakenByAnotherRun, int Recovered);
+/// <param name="Failed">Readers whose digest could not be recorded or handed to the bus; retried by later runs.</param>
+public sealed record DigestRunSummary(int Sent, int Empty, int Skipped, int TakenByAnotherRun, int Recovered, int Failed);
 
 /// <summary>
 /// The recurring digest job: finds digest subscribers whose period has begun, records one digest each
@@ -35,7 +36,7 @@ public sealed class DigestRunner(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var recovered = await RecoverUnsentAsync(now, cancellationToken);
-        int sent = 0, empty = 0, skipped = 0, lost = 0;
+        int sent = 0, empty = 0, skipped = 0, lost = 0, failed = 0;
         Guid? after = null;
         while (true)
         {
@@ -53,8 +54,9 @@ public sealed class DigestRunner(
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(due, parallel, async (id, ct) =>
             {
-                switch (await RunOneAsync(id, now, ct))
+                switch (await RunOneSafelyAsync(id, now, ct))
                 {
+                    case Outcome.Failed: Interlocked.Increment(ref failed); break;
                     case Outcome.Sent: Interlocked.Increment(ref sent); break;
                     case Outcome.Empty: Interlocked.Increment(ref empty); break;
                     case Outcome.Skipped: Interlocked.Increment(ref skipped); break;
@@ -63,14 +65,29 @@ public sealed class DigestRunner(
             });
             after = due[^1];
         }
-        var summary = new DigestRunSummary(sent, empty, skipped, lost, recovered);
-        if (summary != new DigestRunSummary(0, 0, 0, 0, 0))
-            logger.LogInformation("Digest run at {Now:O}: {Sent} sent, {Empty} with nothing new, {Skipped} skipped, {Lost} taken by another run, {Recovered} recovered",
-                now, sent, empty, skipped, lost, recovered);
+        var summary = new DigestRunSummary(sent, empty, skipped, lost, recovered, failed);
+        if (summary != new DigestRunSummary(0, 0, 0, 0, 0, 0))
+            logger.Log(failed > 0 ? LogLevel.Warning : LogLevel.Information,
+                "Digest run at {Now:O}: {Sent} sent, {Empty} with nothing new, {Skipped} skipped, {Lost} taken by another run, {Recovered} recovered, {Failed} failed",
+                now, sent, empty, skipped, lost, recovered, failed);
         return summary;
     }
 
-    private enum Outcome { NotDue, Sent, Empty, Skipped, Lost }
+    private enum Outcome { NotDue, Sent, Empty, Skipped, Lost, Failed }
+
+    /// <summary>One reader's failure (the store or the bus) does not hold up the others; a later run retries it.</summary>
+    private async Task<Outcome> RunOneSafelyAsync(Guid subscriptionId, DateTime now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunOneAsync(subscriptionId, now, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "The digest for subscription {SubscriptionId} failed; a later run retries it", subscriptionId);
+            return Outcome.Failed;
+        }
+    }
 
     private async Task<Outcome> RunOneAsync(Guid subscriptionId, DateTime now, CancellationToken cancellationToken)
     {

@@ -45,7 +45,15 @@ public sealed class HeldDeliveryReleaser(
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(readers, parallel, async (id, ct) =>
             {
-                if (await ReleaseAsync(id, now, ct)) Interlocked.Increment(ref released);
+                try
+                {
+                    if (await ReleaseAsync(id, now, ct)) Interlocked.Increment(ref released);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // One reader's failure does not hold up the others; the next run retries it.
+                    logger.LogError(e, "Releasing held articles for subscription {SubscriptionId} failed", id);
+                }
             });
             after = readers[^1];
         }
