@@ -7,12 +7,17 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Testing;
 
-/// <summary>The real host, configured like a user would with settings, started in-process.</summary>
-public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <summary>
+/// The real host, configured like a user would with settings, started in-process.
+/// <paramref name="configureServices"/> replaces services after the host's own, e.g. the clock.
+/// </summary>
+public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
+    : WebApplicationFactory<Program>
 {
     public const string EditorKey = "editor-key-0123456789abcdef";
     public const string AdminKey = "admin-key-0123456789abcdef";
@@ -36,6 +41,7 @@ public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) 
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        if (configureServices is not null) builder.ConfigureTestServices(configureServices);
     }
 
     /// <summary>
@@ -77,14 +83,16 @@ public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings) 
         throw new TimeoutException($"The server did not become ready: {last}");
     }
 
-    public async Task<CreatedSubscription> SubscribeAsync(FakePushService push, TestSubscriber subscriber, string[] sections, object? delivery = null)
+    public async Task<CreatedSubscription> SubscribeAsync(FakePushService push, TestSubscriber subscriber, string[] sections, object? delivery = null,
+        string timeZone = "Asia/Karachi", object? quietHours = null)
     {
         var response = await CreateClient().PostAsJsonAsync("/api/subscriptions", new
         {
             subscription = new { endpoint = push.EndpointFor(subscriber), expirationTime = (object?)null, keys = new { p256dh = subscriber.P256dh, auth = subscriber.Auth } },
             sections,
             delivery = delivery ?? new { mode = "instant" },
-            timeZone = "Asia/Karachi",
+            timeZone,
+            quietHours,
         });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)

@@ -3,7 +3,11 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Alerts.Delivery;
 
-public enum DeliveryOutcome { Sent, Failed, Gone, Held }
+/// <summary>
+/// Held: waiting for the end of the reader's quiet hours. Released: went out after them, in a
+/// notification of its own for that reader (see Digests/HeldDeliveryReleaser).
+/// </summary>
+public enum DeliveryOutcome { Sent, Failed, Gone, Held, Released }
 
 /// <summary>
 /// One notification's result for one subscription. The primary key makes a redelivered batch skip

@@ -21,7 +21,12 @@ public sealed class NotificationFanOut(AlertsDbContext db, IOptions<PushOptions>
             notification.Status is NotificationStatus.Cancelled or NotificationStatus.Done or NotificationStatus.Failed)
             return;
 
-        var audience = db.Subscriptions.AsNoTracking().Where(Audience.For(notification.Kind, notification.SectionList));
+        // Digests and quiet-hours releases are for one reader: their digest row names who.
+        var reader = await db.Digests.AsNoTracking().Where(d => d.Id == notification.Id)
+            .Select(d => (Guid?)d.SubscriptionId).FirstOrDefaultAsync(cancellationToken);
+        var audience = reader is { } one
+            ? db.Subscriptions.AsNoTracking().Where(s => s.Id == one && !s.Paused)
+            : db.Subscriptions.AsNoTracking().Where(Audience.For(notification.Kind, notification.SectionList));
         var batchSize = options.Value.BatchSize;
         int batches = 0, targeted = 0;
         Guid? after = null;

@@ -1,5 +1,6 @@
 using Alerts.Articles;
 using Alerts.Delivery;
+using Alerts.Digests;
 using Alerts.Messaging;
 using Alerts.Notifications;
 using Alerts.Sections;
@@ -32,6 +33,7 @@ public static class ApplicationExtensions
         services.AddAlertsMessaging(configuration, options);
         services.AddAlertsDelivery(configuration);
         services.AddAlertsScheduler(configuration, options);
+        services.AddAlertsDigests();
         services.AddApiKeyAuthentication(configuration);
         services.AddAlertsRateLimiting(configuration);
         services.AddAlertsCors(configuration);
@@ -46,6 +48,11 @@ public static class ApplicationExtensions
     {
         await app.Services.MigrateAlertsStoreAsync();
         await app.Services.GetRequiredService<VapidKeyring>().LoadAsync(app.Services, CancellationToken.None);
+        if (app.Services.GetRequiredService<AlertsOptions>().Has(ServerRoles.Scheduler))
+        {
+            app.Services.ScheduleDigestJobs();
+            app.Services.AddEditorAlertJobs();
+        }
     }
 
     public static WebApplication MapApplication(this WebApplication app)
@@ -74,10 +81,15 @@ public static class ApplicationExtensions
             app.MapArticlesApi();
             app.MapNotificationsApi();
             app.MapEditorAlertsApi();
+            app.MapDigestsApi();
             app.MapPages();
         }
-        app.MapHangfireDashboard("/hangfire").RequireAuthorization(ApiKeyDefaults.AdminPolicy);
-        if (options.Has(ServerRoles.Scheduler)) app.Services.AddEditorAlertJobs();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new AdminDashboardAuthorization()],
+            // The dashboard is read with an API key header, not a cookie, so Hangfire's anti-forgery check does not apply.
+            IgnoreAntiforgeryToken = true,
+        }).RequireAuthorization(ApiKeyDefaults.AdminPolicy);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Alerts.Articles;
+using Alerts.Digests;
 using Alerts.Notifications;
 using Alerts.Subscriptions;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,8 @@ public abstract class AlertsDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ClickHour> ClickHours => Set<ClickHour>();
+    public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<DigestStory> DigestStories => Set<DigestStory>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AlertsDbContext).Assembly);

@@ -1,5 +1,6 @@
 using System.Text;
 using Alerts.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
 namespace Alerts.IntegrationTests.Infrastructure;
@@ -21,6 +22,21 @@ public class ProductionModeFixture : IAsyncLifetime
 
     protected virtual void Configure(Dictionary<string, string?> settings) { }
 
+    /// <summary>Replaces services in every server this fixture starts (for example the TimeProvider).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
+    /// <summary>Another process of the same deployment: same database, same virtual host, same services.</summary>
+    public async Task<AlertsServer> StartAnotherServerAsync(Action<IServiceCollection>? alsoConfigure = null)
+    {
+        var server = new AlertsServer(Settings, services =>
+        {
+            ConfigureServices(services);
+            alsoConfigure?.Invoke(services);
+        });
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return server;
+    }
+
     public async Task InitializeAsync()
     {
         Push = await FakePushService.StartAsync(AlertsServer.VapidSubject);
@@ -33,7 +49,7 @@ public class ProductionModeFixture : IAsyncLifetime
         settings["ConnectionStrings:Alerts"] = PostgresConnectionString;
         Configure(settings);
         Settings = settings;
-        Server = new AlertsServer(settings);
+        Server = new AlertsServer(settings, ConfigureServices);
         await Server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
     }
 

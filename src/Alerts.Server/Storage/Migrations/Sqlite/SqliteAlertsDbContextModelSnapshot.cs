@@ -110,6 +110,52 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.ToTable("deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Alerts.Digests.Digest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubscriptionId", "Kind", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("digests", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Digests.DigestStory", b =>
+                {
+                    b.Property<Guid>("DigestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ArticleId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DigestId", "Position");
+
+                    b.ToTable("digest_stories", (string)null);
+                });
+
             modelBuilder.Entity("Alerts.Notifications.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -421,6 +467,15 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Digests.DigestStory", b =>
+                {
+                    b.HasOne("Alerts.Digests.Digest", null)
+                        .WithMany("Stories")
+                        .HasForeignKey("DigestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SubscriptionSection", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -433,6 +488,11 @@ namespace Alerts.Storage.Migrations.Sqlite
             modelBuilder.Entity("Alerts.Articles.Article", b =>
                 {
                     b.Navigation("Sections");
+                });
+
+            modelBuilder.Entity("Alerts.Digests.Digest", b =>
+                {
+                    b.Navigation("Stories");
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
