@@ -50,7 +50,7 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await _server.Editor().PostAsJsonAsync("/api/articles", article)).StatusCode);
         var second = new { articleId = "world-2", title = "Second story", url = "https://news.example/world/2", sections = new[] { "world" } };
         await _server.Editor().PostAsJsonAsync("/api/articles", second);
-        await _push.WaitForRequestsAsync(all => all.Count(p => p.SubscriberId == world.Id) >= 2, TimeSpan.FromSeconds(20));
+        await _push.WaitForRequestsAsync(all => all.Count(p => p.SubscriberId == world.Id) >= 2 && all.Count(p => p.SubscriberId == both.Id) >= 2, TimeSpan.FromSeconds(20));
 
         Assert.Equal(["Leaders agree to meet in Paris for the centenary", "Second story"],
             _push.ReceivedBy(world).Select(p => p.Payload.GetProperty("title").GetString()).Order().ToList());
