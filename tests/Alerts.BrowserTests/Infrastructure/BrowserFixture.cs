@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Alerts.Testing;
@@ -19,6 +20,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     ];
 
     private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), $"alerts-browser-{Guid.NewGuid():N}.db");
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _once = new();
     private IPlaywright _playwright = null!;
 
     public FakePushService Push { get; private set; } = null!;
@@ -80,6 +82,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         Assert.True(response.IsSuccessStatusCode, $"Publishing failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
+
+    /// <summary>
+    /// A reader subscribed through POST /api/subscriptions (instant alerts) whose endpoint is the fake
+    /// push service's, so the pushes it gets are decrypted with its own keys.
+    /// </summary>
+    public async Task<TestSubscriber> SubscribeReaderAsync(params string[] sections)
+    {
+        var subscriber = TestSubscriber.Create();
+        await Server.SubscribeAsync(Push, subscriber, sections);
+        return subscriber;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="create"/> once for this fixture (so once per test class) and hands every
+    /// caller the same result, e.g. the readers that all of a class's tests count on.
+    /// </summary>
+    public Task<T> OnceAsync<T>(string key, Func<Task<T>> create) =>
+        (Task<T>)_once.GetOrAdd(key, _ => new Lazy<Task>(create)).Value;
 
     /// <summary>GET /api/subscriptions/{id} with the reader's token: the status and the body.</summary>
     public async Task<(int Status, JsonElement Body)> GetSubscriptionAsync(string id, string token)
