@@ -30,6 +30,37 @@ namespace Alerts.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "audit_log",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    NotificationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    Audience = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_log", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "click_hours",
+                columns: table => new
+                {
+                    Hour = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Clicks = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_click_hours", x => x.Hour);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "deliveries",
                 columns: table => new
                 {
@@ -43,6 +74,21 @@ namespace Alerts.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_deliveries", x => new { x.NotificationId, x.SubscriptionId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "digests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubscriptionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    PeriodStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_digests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -153,6 +199,25 @@ namespace Alerts.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "digest_stories",
+                columns: table => new
+                {
+                    DigestId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    ArticleId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_digest_stories", x => new { x.DigestId, x.Position });
+                    table.ForeignKey(
+                        name: "FK_digest_stories_digests_DigestId",
+                        column: x => x.DigestId,
+                        principalTable: "digests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "subscription_sections",
                 columns: table => new
                 {
@@ -181,6 +246,16 @@ namespace Alerts.Storage.Migrations.Postgres
                 column: "PublishedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_log_At",
+                table: "audit_log",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_NotificationId",
+                table: "audit_log",
+                column: "NotificationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_deliveries_At",
                 table: "deliveries",
                 column: "At");
@@ -194,6 +269,12 @@ namespace Alerts.Storage.Migrations.Postgres
                 name: "IX_deliveries_SubscriptionId_ArticleId",
                 table: "deliveries",
                 columns: new[] { "SubscriptionId", "ArticleId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_digests_SubscriptionId_Kind_PeriodStart",
+                table: "digests",
+                columns: new[] { "SubscriptionId", "Kind", "PeriodStart" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_notifications_ArticleId",
@@ -236,7 +317,16 @@ namespace Alerts.Storage.Migrations.Postgres
                 name: "article_sections");
 
             migrationBuilder.DropTable(
+                name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "click_hours");
+
+            migrationBuilder.DropTable(
                 name: "deliveries");
+
+            migrationBuilder.DropTable(
+                name: "digest_stories");
 
             migrationBuilder.DropTable(
                 name: "notification_batches");
@@ -252,6 +342,9 @@ namespace Alerts.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "articles");
+
+            migrationBuilder.DropTable(
+                name: "digests");
 
             migrationBuilder.DropTable(
                 name: "subscriptions");

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alerts.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAlertsDbContext))]
-    [Migration("20261127185739_EditorAlerts")]
-    partial class EditorAlerts
+    [Migration("20261127194817_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -111,6 +111,52 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.HasIndex("SubscriptionId", "ArticleId");
 
                     b.ToTable("deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Digests.Digest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubscriptionId", "Kind", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("digests", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Digests.DigestStory", b =>
+                {
+                    b.Property<Guid>("DigestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ArticleId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DigestId", "Position");
+
+                    b.ToTable("digest_stories", (string)null);
                 });
 
             modelBuilder.Entity("Alerts.Notifications.AuditEntry", b =>
@@ -424,6 +470,15 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Digests.DigestStory", b =>
+                {
+                    b.HasOne("Alerts.Digests.Digest", null)
+                        .WithMany("Stories")
+                        .HasForeignKey("DigestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SubscriptionSection", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -436,6 +491,11 @@ namespace Alerts.Storage.Migrations.Sqlite
             modelBuilder.Entity("Alerts.Articles.Article", b =>
                 {
                     b.Navigation("Sections");
+                });
+
+            modelBuilder.Entity("Alerts.Digests.Digest", b =>
+                {
+                    b.Navigation("Stories");
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Alerts.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAlertsDbContext))]
-    [Migration("20261127185705_EditorAlerts")]
-    partial class EditorAlerts
+    [Migration("20261127194809_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -116,6 +116,52 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.HasIndex("SubscriptionId", "ArticleId");
 
                     b.ToTable("deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Digests.Digest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubscriptionId", "Kind", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("digests", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Digests.DigestStory", b =>
+                {
+                    b.Property<Guid>("DigestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ArticleId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("DigestId", "Position");
+
+                    b.ToTable("digest_stories", (string)null);
                 });
 
             modelBuilder.Entity("Alerts.Notifications.AuditEntry", b =>
@@ -429,6 +475,15 @@ namespace Alerts.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Digests.DigestStory", b =>
+                {
+                    b.HasOne("Alerts.Digests.Digest", null)
+                        .WithMany("Stories")
+                        .HasForeignKey("DigestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SubscriptionSection", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -441,6 +496,11 @@ namespace Alerts.Storage.Migrations.Postgres
             modelBuilder.Entity("Alerts.Articles.Article", b =>
                 {
                     b.Navigation("Sections");
+                });
+
+            modelBuilder.Entity("Alerts.Digests.Digest", b =>
+                {
+                    b.Navigation("Stories");
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
