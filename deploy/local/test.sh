@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 bash deploy/local/services.sh
-dotnet tool restore >/dev/null
 dotnet build Alerts.sln -nologo -v quiet
 log=$(mktemp)
 status=0
