@@ -65,7 +65,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = Subscriptions.SubscriptionTokens.FromRequest(Request);
+        var presented = BearerToken.From(Request);
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));

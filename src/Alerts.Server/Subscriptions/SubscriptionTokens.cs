@@ -14,11 +14,4 @@ public static class SubscriptionTokens
         token is not null &&
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(token)), Encoding.ASCII.GetBytes(storedHash));
 
-    /// <summary>The bearer token from the Authorization header, or null.</summary>
-    public static string? FromRequest(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        const string prefix = "Bearer ";
-        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : null;
-    }
 }

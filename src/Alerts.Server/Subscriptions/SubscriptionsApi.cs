@@ -83,7 +83,7 @@ public static class SubscriptionsApi
     {
         var subscription = await db.Subscriptions.Include(s => s.Sections).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (subscription is null) return (null, Problems.NotFound($"There is no subscription {id}."));
-        var token = SubscriptionTokens.FromRequest(http);
+        var token = BearerToken.From(http);
         if (token is null) return (null, Problems.Unauthorized("Send the subscription's token as 'Authorization: Bearer <token>'."));
         if (!SubscriptionTokens.Matches(token, subscription.TokenHash))
             return (null, Problems.Forbidden("The token does not belong to this subscription."));
