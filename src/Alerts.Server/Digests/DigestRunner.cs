@@ -37,22 +37,12 @@ public sealed class DigestRunner(
         var now = time.GetUtcNow().UtcDateTime;
         var recovered = await RecoverUnsentAsync(now, cancellationToken);
         int sent = 0, empty = 0, skipped = 0, lost = 0, failed = 0;
-        Guid? after = null;
-        while (true)
-        {
-            List<Guid> due;
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-                var query = db.Subscriptions.AsNoTracking()
-                    .Where(s => s.Mode == DeliveryMode.Digest && !s.Paused && s.NextDigestAt != null && s.NextDigestAt <= now);
-                if (after is { } last) query = query.Where(s => s.Id.CompareTo(last) > 0);
-                due = await query.OrderBy(s => s.Id).Select(s => s.Id).Take(PageSize).ToListAsync(cancellationToken);
-            }
-            if (due.Count == 0) break;
-
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(due, parallel, async (id, ct) =>
+        await DueSubscriptions.ForEachAsync(scopes,
+            db => db.Subscriptions.AsNoTracking()
+                .Where(s => s.Mode == DeliveryMode.Digest && !s.Paused && s.NextDigestAt != null && s.NextDigestAt <= now)
+                .Select(s => s.Id),
+            options.Value.MaxConcurrency,
+            async (id, ct) =>
             {
                 switch (await RunOneSafelyAsync(id, now, ct))
                 {
@@ -62,9 +52,8 @@ public sealed class DigestRunner(
                     case Outcome.Skipped: Interlocked.Increment(ref skipped); break;
                     case Outcome.Lost: Interlocked.Increment(ref lost); break;
                 }
-            });
-            after = due[^1];
-        }
+            },
+            cancellationToken);
         var summary = new DigestRunSummary(sent, empty, skipped, lost, recovered, failed);
         if (summary != new DigestRunSummary(0, 0, 0, 0, 0, 0))
             logger.Log(failed > 0 ? LogLevel.Warning : LogLevel.Information,

@@ -20,7 +20,6 @@ public sealed class HeldDeliveryReleaser(
     TimeProvider time, ILogger<HeldDeliveryReleaser> logger)
 {
     public const string JobId = "quiet-hours-release";
-    private const int PageSize = 500;
 
     [AutomaticRetry(Attempts = 0, LogEvents = false)]
     public async Task RunAsync(CancellationToken cancellationToken) => await RunDueAsync(cancellationToken);
@@ -30,20 +29,12 @@ public sealed class HeldDeliveryReleaser(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var released = 0;
-        Guid? after = null;
-        while (true)
-        {
-            List<Guid> readers;
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-                var query = db.Deliveries.AsNoTracking().Where(d => d.Outcome == DeliveryOutcome.Held && d.HeldUntil <= now);
-                if (after is { } last) query = query.Where(d => d.SubscriptionId.CompareTo(last) > 0);
-                readers = await query.Select(d => d.SubscriptionId).Distinct().OrderBy(id => id).Take(PageSize).ToListAsync(cancellationToken);
-            }
-            if (readers.Count == 0) break;
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(readers, parallel, async (id, ct) =>
+        await DueSubscriptions.ForEachAsync(scopes,
+            db => db.Deliveries.AsNoTracking()
+                .Where(d => d.Outcome == DeliveryOutcome.Held && d.HeldUntil <= now)
+                .Select(d => d.SubscriptionId).Distinct(),
+            options.Value.MaxConcurrency,
+            async (id, ct) =>
             {
                 try
                 {
@@ -54,9 +45,8 @@ public sealed class HeldDeliveryReleaser(
                     // One reader's failure does not hold up the others; the next run retries it.
                     logger.LogError(e, "Releasing held articles for subscription {SubscriptionId} failed", id);
                 }
-            });
-            after = readers[^1];
-        }
+            },
+            cancellationToken);
         if (released > 0) logger.LogInformation("Released quiet-hours holds for {Count} subscriptions", released);
         return released;
     }
