@@ -14,7 +14,13 @@ public class FakeClockFixture : ProductionModeFixture
 
     public FakeTimeProvider Clock { get; } = new(StartOfHour(DateTimeOffset.UtcNow.AddHours(-8)).AddMinutes(5));
 
-    protected override void Configure(Dictionary<string, string?> settings) => settings["Alerts:PublicBaseUrl"] = PublicBaseUrl;
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Alerts:PublicBaseUrl"] = PublicBaseUrl;
+        // No Hangfire server: the tests run the recurring jobs themselves on the fake clock, so a
+        // wall-clock minute tick can never race them.
+        settings["Alerts:Roles"] = "Api,Worker";
+    }
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 
