@@ -12,6 +12,9 @@ public sealed record PushResponse(int StatusCode, TimeSpan? RetryAfter, string? 
     /// <summary>The subscription no longer exists and should be deleted.</summary>
     public bool IsGone => StatusCode is 404 or 410;
 
-    /// <summary>Worth trying again later (rate limited or a server-side failure).</summary>
-    public bool IsRetryable => StatusCode is 429 or >= 500;
+    /// <summary>
+    /// Worth trying again later: rate limited (429, and 406, which Edge's push service answers when it
+    /// throttles) or a server-side failure. Not the subscriber's fault.
+    /// </summary>
+    public bool IsRetryable => StatusCode is 429 or 406 or >= 500;
 }

@@ -1,22 +1,19 @@
 using System.Net.Mime;
 using Alerts.Contracts;
-using Alerts.Delivery;
 using MassTransit;
 
 namespace Alerts.Articles;
 
 /// <summary>
-/// Takes the CMS's "article published" event, records it and fans it out. The message is acknowledged
-/// only after the article is stored and every batch is published, so nothing is lost if we die here.
+/// Takes the CMS's "article published" event and records it with its notification and outbox row in
+/// one transaction; acknowledged once that is stored. The fan-out starts from the outbox.
 /// </summary>
-public sealed class ArticlePublishedConsumer(ArticleRecorder recorder, NotificationFanOut fanOut, ILogger<ArticlePublishedConsumer> logger)
-    : IConsumer<ArticlePublished>
+public sealed class ArticlePublishedConsumer(ArticleRecorder recorder, ILogger<ArticlePublishedConsumer> logger) : IConsumer<ArticlePublished>
 {
     public async Task Consume(ConsumeContext<ArticlePublished> context)
     {
         var notificationId = await recorder.RecordAsync(context.Message, context.CancellationToken);
         logger.LogInformation("Article {ArticleId} recorded as notification {NotificationId}", context.Message.ArticleId, notificationId);
-        await fanOut.PlanAsync(notificationId, context, context.CancellationToken);
     }
 }
 
@@ -37,9 +34,10 @@ public sealed class ArticlePublishedConsumerDefinition : ConsumerDefinition<Arti
         endpoint.DefaultContentType = new ContentType("application/json");
         endpoint.UseRawJsonDeserializer(RawSerializerOptions.All, isDefault: true);
         // An invalid event will never succeed: straight to the error queue with the reason, no retries.
+        // Anything else is the store being away: ride it out rather than send a valid article to the error queue.
         endpoint.UseMessageRetry(r =>
         {
-            r.Intervals(200, 1000, 3000);
+            r.Intervals(1000, 2000, 5000, 10000, 20000, 30000, 60000);
             r.Ignore<InvalidArticleException>();
             r.Ignore<System.Runtime.Serialization.SerializationException>();
         });

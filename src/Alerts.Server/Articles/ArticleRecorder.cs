@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Articles;
 
 /// <summary>
-/// Records an article and the notification that announces it, in one transaction. The article id is
-/// the key of both, so the same article published again finds the existing notification.
+/// Records an article and the notification that announces it (through <see cref="NotificationIntake"/>,
+/// so with its outbox row) in one transaction. The article id is the key of both, so the same article
+/// published again finds the existing notification and notifies nobody twice.
 /// </summary>
 public sealed class ArticleRecorder(AlertsDbContext db, ArticleValidator validator, IOptions<PushOptions> push, TimeProvider time)
 {
@@ -57,7 +58,7 @@ public sealed class ArticleRecorder(AlertsDbContext db, ArticleValidator validat
             CreatedBy = "cms",
         };
         db.Articles.Add(article);
-        db.Notifications.Add(notification);
+        NotificationIntake.Add(db, notification, now);
         if (message.Breaking)
             db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, notification.CreatedBy, $"breaking article event {articleId}; queued to send now", now));
         try

@@ -1,4 +1,7 @@
 using Alerts.Contracts;
+using Alerts.Delivery;
+using Alerts.WebPush;
+using Microsoft.Extensions.Options;
 using Alerts.Hosting;
 using Alerts.Sections;
 
@@ -7,7 +10,7 @@ namespace Alerts.Articles;
 /// <summary>Thrown for an article event that can never be processed; the message goes to the error queue with this reason.</summary>
 public sealed class InvalidArticleException(string message) : Exception(message);
 
-public sealed class ArticleValidator(SectionCatalog sections)
+public sealed class ArticleValidator(SectionCatalog sections, IOptions<PushOptions> push)
 {
     public ValidationErrors Validate(ArticlePublished? article)
     {
@@ -28,7 +31,22 @@ public sealed class ArticleValidator(SectionCatalog sections)
         else
             foreach (var id in article.Sections.Where(id => id is null || !sections.Contains(id)))
                 errors.Add("sections", $"'{id}' is not a section (see GET /api/sections)");
+        if (!errors.Any) CheckPushFits(article, errors);
         return errors;
+    }
+
+    /// <summary>
+    /// Title and summary are shortened to fit one push, but the URLs cannot be: refuse at the door an
+    /// article whose push would not fit even with an empty title and body.
+    /// </summary>
+    private void CheckPushFits(ArticlePublished article, ValidationErrors errors)
+    {
+        var bare = new PushPayload(Guid.Empty.ToString(), "breaking", "", "", article.Url!, push.Value.IconUrl, article.ImageUrl,
+            Guid.Empty.ToString(), long.MaxValue);
+        var overflow = PushPayloadBuilder.Overflow(bare);
+        if (overflow > 0)
+            errors.Add(article.ImageUrl is null ? "url" : "imageUrl",
+                $"the push would be {overflow} bytes over the {PushMessageEncryptor.MaxBodyBytes}-byte limit even with an empty title and summary; shorten the URLs");
     }
 }
 

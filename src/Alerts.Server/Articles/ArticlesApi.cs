@@ -1,7 +1,6 @@
 using Alerts.Contracts;
 using Alerts.Security;
 using Alerts.Storage;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,13 +24,13 @@ public static class ArticlesApi
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> Publish(
-        ArticlePublished? article, ArticleValidator validator, ISendEndpointProvider sender, CancellationToken cancellationToken)
+        ArticlePublished? article, ArticleValidator validator, ArticleRecorder recorder, CancellationToken cancellationToken)
     {
         var errors = validator.Validate(article);
         if (errors.Any) return errors.ToProblem();
-        // The same path as the CMS's RabbitMQ event, so both are processed, retried and de-duplicated alike.
-        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{ArticlePublishedConsumerDefinition.QueueName}"));
-        await endpoint.Send(article!, cancellationToken);
+        // Recorded like the CMS's RabbitMQ event (same recorder, same de-duplication): 202 means it is in
+        // the store with its outbox row, whether or not the bus is up.
+        await recorder.RecordAsync(article!, cancellationToken);
         return TypedResults.Accepted((string?)null);
     }
 

@@ -4,14 +4,18 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Alerts.Delivery;
 
 /// <summary>
-/// Held: waiting for the end of the reader's quiet hours. Released: went out after them, in a
-/// notification of its own for that reader (see Digests/HeldDeliveryReleaser).
+/// Claimed: a worker holds it and is about to push (until its lease ends). Retrying: the push service
+/// asked us to come back later; a delayed retry batch is in the outbox. The rest are final: Sent, Failed
+/// (the push service refused it), Gone (404/410 or unsubscribed meanwhile), Expired (the TTL ran out
+/// first), Held (waiting for the end of the reader's quiet hours) and Released (a held push that went out
+/// after them, in a notification of its own for that reader: see Digests/HeldDeliveryReleaser).
 /// </summary>
-public enum DeliveryOutcome { Sent, Failed, Gone, Held, Released }
+public enum DeliveryOutcome { Sent, Failed, Gone, Held, Released, Claimed, Retrying, Expired }
 
 /// <summary>
-/// One notification's result for one subscription. The primary key makes a redelivered batch skip
-/// readers already served; the article id lets digests leave out stories a reader was already pushed.
+/// The delivery ledger: one row per notification and subscription, written before the push is sent
+/// (the claim) and completed with its outcome. The primary key is what makes every push happen once;
+/// the article id lets digests leave out stories a reader was already pushed.
 /// </summary>
 public sealed class Delivery
 {
@@ -22,6 +26,12 @@ public sealed class Delivery
     public DateTime At { get; set; }
     /// <summary>For <see cref="DeliveryOutcome.Held"/>: the end of the reader's quiet hours (UTC).</summary>
     public DateTime? HeldUntil { get; set; }
+    /// <summary>Who holds a <see cref="DeliveryOutcome.Claimed"/> row: outcomes are written only under the same token.</summary>
+    public Guid? ClaimToken { get; set; }
+    /// <summary>A claim not completed by then (its worker died) may be taken again.</summary>
+    public DateTime? LeaseUntil { get; set; }
+    /// <summary>How many times a push was claimed for this reader (retries count up).</summary>
+    public int Attempts { get; set; }
 }
 
 internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>

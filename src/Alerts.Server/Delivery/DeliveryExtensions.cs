@@ -12,9 +12,16 @@ public static class DeliveryExtensions
         services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
         services.AddSingleton(sp => new PushEndpointPolicy(sp.GetRequiredService<IOptions<PushOptions>>()));
         services.AddSingleton<VapidKeyring>();
-        services.AddSingleton<HostBackoff>();
         services.AddSingleton<PushDispatcher>();
-        services.AddScoped<NotificationFanOut>();
+        services.AddSingleton<WorkerDrain>();
+        services.AddScoped<NotificationPlanner>();
+        services.AddScoped<NotificationCompletion>();
+        services.AddScoped<BatchDelivery>();
+        // A stopping worker drains its pushes in flight (DrainTimeout) and records them before the host gives up on it.
+        services.AddOptions<HostOptions>().Configure<IOptions<PushOptions>>((host, push) =>
+            host.ShutdownTimeout = push.Value.DrainTimeout + TimeSpan.FromSeconds(15));
+        services.AddOptions<MassTransit.MassTransitHostOptions>().Configure<IOptions<PushOptions>>((bus, push) =>
+            bus.StopTimeout = push.Value.DrainTimeout + TimeSpan.FromSeconds(10));
         services.AddHttpClient(PushDispatcher.HttpClientName, (sp, client) =>
             {
                 client.Timeout = sp.GetRequiredService<IOptions<PushOptions>>().Value.RequestTimeout;

@@ -22,11 +22,17 @@ public sealed class PushOptions
     /// <summary>Pushes in flight at once per worker process.</summary>
     public int MaxConcurrency { get; set; } = 64;
 
-    /// <summary>Attempts per push for 429 and 5xx answers before it counts as failed.</summary>
-    public int MaxAttempts { get; set; } = 5;
+    /// <summary>The first retry's back-off after a 429, 406, 5xx, timeout or network error; it doubles per attempt.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait honoured from a Retry-After header or back-off.</summary>
+    /// <summary>The longest exponential back-off between retries (a longer Retry-After is still honoured). Retries go on until the TTL.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a worker holds the readers it claimed; if it dies, another worker takes them after this.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>On SIGTERM, how long pushes in flight may finish before the worker hands them back and exits.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Other 4xx answers in a row after which a subscription is removed.</summary>
     public int MaxConsecutiveFailures { get; set; } = 3;
@@ -55,7 +61,14 @@ internal sealed class PushOptionsValidator : Microsoft.Extensions.Options.IValid
         }
         if (options.BatchSize is < 1 or > 10_000) errors.Add($"Configuration key '{PushOptions.SectionKey}:BatchSize' must be between 1 and 10000.");
         if (options.MaxConcurrency is < 1 or > 4096) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxConcurrency' must be between 1 and 4096.");
-        if (options.MaxAttempts is < 1 or > 50) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxAttempts' must be between 1 and 50.");
+        if (options.RetryBaseDelay < TimeSpan.FromMilliseconds(100) || options.RetryBaseDelay > options.MaxRetryDelay)
+            errors.Add($"Configuration key '{PushOptions.SectionKey}:RetryBaseDelay' must be at least 00:00:00.1 and at most MaxRetryDelay.");
+        if (options.RequestTimeout < TimeSpan.FromSeconds(1))
+            errors.Add($"Configuration key '{PushOptions.SectionKey}:RequestTimeout' must be at least 00:00:01.");
+        if (options.ClaimLease < TimeSpan.FromSeconds(10) || options.ClaimLease < 2 * options.RequestTimeout)
+            errors.Add($"Configuration key '{PushOptions.SectionKey}:ClaimLease' must be at least 00:00:10 and twice RequestTimeout.");
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(10))
+            errors.Add($"Configuration key '{PushOptions.SectionKey}:DrainTimeout' must be between 00:00:00 and 00:10:00.");
         if (options.MaxConsecutiveFailures < 1) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxConsecutiveFailures' must be at least 1.");
         foreach (var (key, ttl) in new[] { ("ArticleTtlSeconds", options.ArticleTtlSeconds), ("BreakingTtlSeconds", options.BreakingTtlSeconds), ("DigestTtlSeconds", options.DigestTtlSeconds) })
             if (ttl is < 0 or > 2_419_200) errors.Add($"Configuration key '{PushOptions.SectionKey}:{key}' must be between 0 and 2419200 (28 days).");

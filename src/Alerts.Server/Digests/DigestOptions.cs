@@ -18,9 +18,6 @@ public sealed class DigestOptions
 
     /// <summary>Subscribers handled at once by one run.</summary>
     public int MaxConcurrency { get; set; } = 8;
-
-    /// <summary>A recorded digest not yet handed to the bus after this long was left by a crashed run and is sent again.</summary>
-    public TimeSpan RecoverUnsentAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Alerts:PublicBaseUrl: where readers reach this service, for links in pushes sent without a request.</summary>
@@ -44,8 +41,6 @@ internal sealed class DigestOptionsValidator : IValidateOptions<DigestOptions>, 
             errors.Add($"Configuration key '{DigestOptions.SectionKey}:HeadlinesInBody' must be between 1 and 50.");
         if (options.MaxConcurrency is < 1 or > 256)
             errors.Add($"Configuration key '{DigestOptions.SectionKey}:MaxConcurrency' must be between 1 and 256.");
-        if (options.RecoverUnsentAfter < TimeSpan.FromSeconds(10))
-            errors.Add($"Configuration key '{DigestOptions.SectionKey}:RecoverUnsentAfter' must be at least 00:00:10.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Digests;
 
 /// <summary>What one run did, subscriber by subscriber.</summary>
-/// <param name="Failed">Readers whose digest could not be recorded or handed to the bus; retried by later runs.</param>
-public sealed record DigestRunSummary(int Sent, int Empty, int Skipped, int TakenByAnotherRun, int Recovered, int Failed);
+/// <param name="Failed">Readers whose digest could not be recorded; retried by later runs.</param>
+public sealed record DigestRunSummary(int Sent, int Empty, int Skipped, int TakenByAnotherRun, int Failed);
 
 /// <summary>
 /// The recurring digest job: finds digest subscribers whose period has begun, records one digest each
@@ -35,7 +35,6 @@ public sealed class DigestRunner(
     public async Task<DigestRunSummary> RunDueAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var recovered = await RecoverUnsentAsync(now, cancellationToken);
         int sent = 0, empty = 0, skipped = 0, lost = 0, failed = 0;
         await DueSubscriptions.ForEachAsync(scopes,
             db => db.Subscriptions.AsNoTracking()
@@ -54,11 +53,11 @@ public sealed class DigestRunner(
                 }
             },
             cancellationToken);
-        var summary = new DigestRunSummary(sent, empty, skipped, lost, recovered, failed);
-        if (summary != new DigestRunSummary(0, 0, 0, 0, 0, 0))
+        var summary = new DigestRunSummary(sent, empty, skipped, lost, failed);
+        if (summary != new DigestRunSummary(0, 0, 0, 0, 0))
             logger.Log(failed > 0 ? LogLevel.Warning : LogLevel.Information,
-                "Digest run at {Now:O}: {Sent} sent, {Empty} with nothing new, {Skipped} skipped, {Lost} taken by another run, {Recovered} recovered, {Failed} failed",
-                now, sent, empty, skipped, lost, recovered, failed);
+                "Digest run at {Now:O}: {Sent} sent, {Empty} with nothing new, {Skipped} skipped, {Lost} taken by another run, {Failed} failed",
+                now, sent, empty, skipped, lost, failed);
         return summary;
     }
 
@@ -134,11 +133,8 @@ public sealed class DigestRunner(
             Id = id, SubscriptionId = subscriptionId, Kind = DigestKind.Scheduled, PeriodStart = period.Start, CreatedAt = now,
             Stories = stories.Select((s, i) => new DigestStory { DigestId = id, Position = i, ArticleId = s.ArticleId }).ToList(),
         };
-        if (!await PersonalNotifications.RecordAsync(db, Claim, notification, digest, cancellationToken)) return Outcome.Lost;
-
-        var fanOut = scope.ServiceProvider.GetRequiredService<NotificationFanOut>();
-        await fanOut.PlanAsync(id, scope.ServiceProvider.GetRequiredService<IPublishEndpoint>(), cancellationToken);
-        return Outcome.Sent;
+        // Recorded with its outbox row: from here the relay and the workers deliver it, even if this process dies now.
+        return await PersonalNotifications.RecordAsync(db, Claim, notification, digest, cancellationToken) ? Outcome.Sent : Outcome.Lost;
     }
 
     /// <summary>
@@ -163,25 +159,5 @@ public sealed class DigestRunner(
             .Select(a => a.ArticleId).Take(options.Value.MaxStories)
             .ToListAsync(cancellationToken);
         return await PersonalNotifications.StoriesAsync(db, ids, cancellationToken);
-    }
-
-    /// <summary>
-    /// Digests (and quiet-hours releases) recorded by a run that died before handing them to the bus.
-    /// Planning is idempotent and recorded deliveries are never sent again.
-    /// </summary>
-    private async Task<int> RecoverUnsentAsync(DateTime now, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-        var cutoff = now - options.Value.RecoverUnsentAfter;
-        var stuck = await db.Notifications.AsNoTracking()
-            .Where(n => !n.Planned && n.Status == NotificationStatus.Queued && n.CreatedAt <= cutoff && db.Digests.Any(d => d.Id == n.Id))
-            .OrderBy(n => n.CreatedAt).Select(n => n.Id).Take(PageSize).ToListAsync(cancellationToken);
-        if (stuck.Count == 0) return 0;
-        var fanOut = scope.ServiceProvider.GetRequiredService<NotificationFanOut>();
-        var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-        foreach (var id in stuck) await fanOut.PlanAsync(id, publisher, cancellationToken);
-        logger.LogWarning("Sent {Count} digests that an interrupted run had recorded but not sent", stuck.Count);
-        return stuck.Count;
     }
 }

@@ -127,9 +127,6 @@ public sealed class HeldDeliveryReleaser(
             await Claim(cancellationToken); // only cancelled alerts were held: nothing to send
             return false;
         }
-        if (!await PersonalNotifications.RecordAsync(db, Claim, notification, digest, cancellationToken)) return false;
-        var fanOut = scope.ServiceProvider.GetRequiredService<NotificationFanOut>();
-        await fanOut.PlanAsync(id, scope.ServiceProvider.GetRequiredService<IPublishEndpoint>(), cancellationToken);
-        return true;
+        return await PersonalNotifications.RecordAsync(db, Claim, notification, digest, cancellationToken);
     }
 }

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Alerts.Digests;
 
 /// <summary>
-/// Records a notification for one reader together with its digest row and stories, in one transaction
+/// Records a notification for one reader (through <see cref="NotificationIntake"/>, so with its outbox
+/// row) together with its digest row and stories, in one transaction
 /// with the caller's claim (moving the reader's schedule on, or marking held deliveries released).
 /// Either all of it is stored or none: a run that crashes half-way leaves the period due, and two
 /// Scheduler processes racing for the same period meet at the claim and at the digest's unique key.
@@ -22,7 +23,7 @@ internal static class PersonalNotifications
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (!await claim(ct)) return false;
-            db.Notifications.Add(notification);
+            NotificationIntake.Add(db, notification, notification.CreatedAt);
             db.Digests.Add(digest);
             try
             {

@@ -3,6 +3,7 @@ using Alerts.Delivery;
 using Alerts.Digests;
 using Alerts.Messaging;
 using Alerts.Notifications;
+using Alerts.Outbox;
 using Alerts.Sections;
 using Alerts.Security;
 using Alerts.Storage;
@@ -32,6 +33,7 @@ public static class ApplicationExtensions
         services.AddAlertsStorage(configuration, options);
         services.AddAlertsMessaging(configuration, options);
         services.AddAlertsDelivery(configuration);
+        services.AddAlertsOutbox(options);
         services.AddAlertsScheduler(configuration, options);
         services.AddAlertsDigests();
         services.AddApiKeyAuthentication(configuration);
@@ -51,7 +53,8 @@ public static class ApplicationExtensions
         if (app.Services.GetRequiredService<AlertsOptions>().Has(ServerRoles.Scheduler))
         {
             app.Services.ScheduleDigestJobs();
-            app.Services.AddEditorAlertJobs();
+            // Scheduled alerts now wait in the outbox; the recurring sweep of earlier versions is gone.
+            app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists("editor-alert-sweep");
         }
     }
 

@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Alerts.Contracts;
 using Alerts.Storage;
-using Hangfire;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alerts.Notifications;
@@ -13,17 +10,12 @@ public sealed record AcceptedAlert(Guid Id, NotificationStatus Status, bool Repl
 public enum CancelOutcome { Cancelled, AlreadyCancelled, NotFound, Finished }
 
 /// <summary>
-/// Accepts editors' alerts and cancels them. An alert is stored (with its audit record) before it is
-/// handed on, so the 202 means durable; then it is sent to the fan-out queue, or scheduled with Hangfire.
+/// Accepts editors' alerts and cancels them. An alert is stored with its audit record and its outbox row
+/// (due now, or at its sendAt) in one transaction: the 202 means durable, whether or not the bus is up.
 /// </summary>
-public sealed class AlertSender(
-    AlertsDbContext db, EditorAlertValidator validator, ISendEndpointProvider sender, IBackgroundJobClient jobs,
-    TimeProvider time, ILogger<AlertSender> logger)
+public sealed class AlertSender(AlertsDbContext db, EditorAlertValidator validator, TimeProvider time, ILogger<AlertSender> logger)
 {
     public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
-
-    /// <summary>The queue <see cref="SendNotificationConsumer"/> reads: sent to by name, so no message is lost before a worker binds it.</summary>
-    public static readonly Uri SendQueue = new($"queue:{SendNotificationConsumerDefinition.QueueName}");
 
     public async Task<AcceptedAlert> AcceptAsync(EditorAlertRequest request, string keyName, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -40,7 +32,7 @@ public sealed class AlertSender(
         var notification = validator.ToNotification(request, Guid.CreateVersion7(), keyName, now);
         notification.IdempotencyKey = scopedKey;
         var when = notification.SendAt is { } sendAt ? $"scheduled for {sendAt:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "queued to send now";
-        db.Notifications.Add(notification);
+        NotificationIntake.Add(db, notification, now);
         db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, keyName, when, now));
         try
         {
@@ -54,7 +46,6 @@ public sealed class AlertSender(
         }
 
         logger.LogInformation("Alert {NotificationId} accepted from {KeyName}, {When}", notification.Id, keyName, when);
-        await HandOnAsync(notification, cancellationToken);
         return new AcceptedAlert(notification.Id, notification.Status, Replayed: false);
     }
 
@@ -78,26 +69,11 @@ public sealed class AlertSender(
         return (CancelOutcome.Cancelled, NotificationStatus.Cancelled);
     }
 
-    /// <summary>Starts the fan-out now, or leaves it to a Hangfire job at <see cref="Notification.SendAt"/>.</summary>
-    private async Task HandOnAsync(Notification notification, CancellationToken cancellationToken)
-    {
-        if (notification.Status == NotificationStatus.Scheduled && notification.SendAt is { } sendAt)
-        {
-            jobs.Schedule<ScheduledAlertJob>(job => job.SendAsync(notification.Id, CancellationToken.None),
-                new DateTimeOffset(DateTime.SpecifyKind(sendAt, DateTimeKind.Utc)));
-            return;
-        }
-        var endpoint = await sender.GetSendEndpoint(SendQueue);
-        await endpoint.Send(new SendNotification(notification.Id), cancellationToken);
-    }
-
     private async Task<AcceptedAlert?> ReplayAsync(string scopedKey, CancellationToken cancellationToken)
     {
         var first = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.IdempotencyKey == scopedKey, cancellationToken);
         if (first is null) return null;
-        // A first attempt that was stored but never handed on (the bus was down) is handed on now;
-        // the fan-out and the delivery records make a second hand-over harmless.
-        if (first.Status == NotificationStatus.Queued && !first.Planned) await HandOnAsync(first, cancellationToken);
+        // The first request stored the alert with its outbox row: a replay hands nothing on again.
         return new AcceptedAlert(first.Id, first.Status, Replayed: true);
     }
 

@@ -59,7 +59,7 @@ public static class AuditTrail
     };
 
     public static string Counts(Notification n) =>
-        $"targeted {n.Targeted}, sent {n.Sent}, failed {n.Failed}, gone {n.Gone}, held {n.Held}";
+        $"targeted {n.Targeted}, sent {n.Sent}, failed {n.Failed}, gone {n.Gone}, expired {n.Expired}, held {n.Held}";
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

@@ -28,8 +28,6 @@ public static class EditorAlertsApi
     {
         services.AddSingleton<EditorAlertValidator>();
         services.AddScoped<AlertSender>();
-        services.AddScoped<ScheduledAlertJob>();
-        services.AddScoped<AlertSweepJob>();
         return services;
     }
 

@@ -6,7 +6,11 @@ namespace Alerts.Notifications;
 
 public enum NotificationKind { Article, Breaking, Digest }
 
-public enum NotificationStatus { Scheduled, Queued, Sending, Done, Cancelled, Failed }
+/// <summary>
+/// Scheduled or Queued until the planner starts, Sending while readers are pending, then one of the final
+/// states: Done, Cancelled, or Expired (its TTL ran out before any reader could be reached).
+/// </summary>
+public enum NotificationStatus { Scheduled, Queued, Sending, Done, Cancelled, Failed, Expired }
 
 /// <summary>
 /// Everything the service sends: an article push, an editor's breaking alert or a digest.
@@ -34,29 +38,31 @@ public sealed class Notification
     /// <summary>The API key name that sent it, or "cms" for article events.</summary>
     public string? CreatedBy { get; set; }
     public string? IdempotencyKey { get; set; }
-    /// <summary>Set once every batch has been published, so a re-planned fan-out is known to be complete.</summary>
+    /// <summary>Set once the whole audience is in batches; until then the planner resumes after <see cref="PlannedThrough"/>.</summary>
     public bool Planned { get; set; }
+    /// <summary>The last subscription id put in a batch (keyset position), so planning resumes there after a crash.</summary>
+    public Guid? PlannedThrough { get; set; }
     public int BatchCount { get; set; }
     public int Targeted { get; set; }
     public int Sent { get; set; }
     public int Failed { get; set; }
     public int Gone { get; set; }
     public int Held { get; set; }
+    /// <summary>Readers whose push could not be delivered before the TTL ran out (the push service kept refusing).</summary>
+    public int Expired { get; set; }
     public int Clicked { get; set; }
+
+    /// <summary>Readers with a final outcome for this notification; the rest are pending.</summary>
+    public int Finished => Sent + Failed + Gone + Expired + Held;
+
+    /// <summary>After this the notification is no longer news: pushes still pending then are expired.</summary>
+    public DateTime ExpiresAt => (SendAt is { } sendAt && sendAt > CreatedAt ? sendAt : CreatedAt).AddSeconds(TtlSeconds);
 
     public IReadOnlyList<string>? SectionList =>
         Sections is null ? null : Sections.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public static string? JoinSections(IEnumerable<string>? sections) =>
         sections is null ? null : string.Join(',', sections);
-}
-
-/// <summary>Marks a batch as finished; the notification is done when every batch has a row.</summary>
-public sealed class NotificationBatch
-{
-    public Guid NotificationId { get; set; }
-    public int BatchNumber { get; set; }
-    public DateTime CompletedAt { get; set; }
 }
 
 internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
@@ -81,14 +87,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasIndex(n => n.IdempotencyKey).IsUnique();
         builder.HasIndex(n => n.CreatedAt);
         builder.Ignore(n => n.SectionList);
-    }
-}
-
-internal sealed class NotificationBatchConfiguration : IEntityTypeConfiguration<NotificationBatch>
-{
-    public void Configure(EntityTypeBuilder<NotificationBatch> builder)
-    {
-        builder.ToTable("notification_batches");
-        builder.HasKey(b => new { b.NotificationId, b.BatchNumber });
+        builder.Ignore(n => n.Finished);
+        builder.Ignore(n => n.ExpiresAt);
     }
 }

@@ -8,11 +8,14 @@ namespace Alerts.Notifications;
 public sealed record NotificationView(
     Guid Id, string Kind, string Status, string Title, string Body, string Url, string? ImageUrl,
     IReadOnlyList<string>? Sections, DateTime CreatedAt, string? CreatedBy, DateTime? SendAt, DateTime? CompletedAt,
-    int Targeted, int Sent, int Failed, int Gone, int Held, int Clicked)
+    int Targeted, int Sent, int Failed, int Gone, int Expired, int Held, int Pending, int Clicked)
 {
+    /// <summary>Pending: targeted readers without a final outcome yet (being sent, or waiting to retry); 0 once the notification has ended.</summary>
     public static NotificationView From(Notification n) => new(
         n.Id, n.Kind.ToString().ToLowerInvariant(), n.Status.ToString().ToLowerInvariant(), n.Title, n.Body, n.Url, n.ImageUrl,
-        n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Held, n.Clicked);
+        n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Expired, n.Held,
+        n.Status is NotificationStatus.Sending or NotificationStatus.Queued or NotificationStatus.Scheduled ? Math.Max(0, n.Targeted - n.Finished) : 0,
+        n.Clicked);
 }
 
 public static class NotificationsApi

@@ -4,14 +4,11 @@ using MassTransit;
 
 namespace Alerts.Notifications;
 
-/// <summary>
-/// A stored notification is due: split its audience into batches. Acknowledged only once every batch is
-/// published, so a worker that dies here leaves the message to another, and planning twice pushes nobody twice.
-/// </summary>
-public sealed class SendNotificationConsumer(NotificationFanOut fanOut) : IConsumer<SendNotification>
+/// <summary>A stored notification is due (its outbox row was published): plan its fan-out.</summary>
+public sealed class SendNotificationConsumer(NotificationPlanner planner) : IConsumer<SendNotification>
 {
     public Task Consume(ConsumeContext<SendNotification> context) =>
-        fanOut.PlanAsync(context.Message.NotificationId, context, context.CancellationToken);
+        planner.PlanAsync(context.Message.NotificationId, context.Message.OutboxId, context.CancellationToken);
 }
 
 public sealed class SendNotificationConsumerDefinition : ConsumerDefinition<SendNotificationConsumer>
@@ -25,5 +22,5 @@ public sealed class SendNotificationConsumerDefinition : ConsumerDefinition<Send
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SendNotificationConsumer> consumer, IRegistrationContext context) =>
-        endpoint.UseMessageRetry(r => r.Intervals(500, 2000, 5000, 15000));
+        endpoint.UseMessageRetry(r => r.Intervals(1000, 2000, 5000, 10000, 20000, 30000, 60000));
 }

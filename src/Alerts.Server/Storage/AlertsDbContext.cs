@@ -17,12 +17,12 @@ public abstract class AlertsDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleSection> ArticleSections => Set<ArticleSection>();
     public DbSet<Notification> Notifications => Set<Notification>();
-    public DbSet<NotificationBatch> NotificationBatches => Set<NotificationBatch>();
     public DbSet<Delivery.Delivery> Deliveries => Set<Delivery.Delivery>();
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ClickHour> ClickHours => Set<ClickHour>();
     public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
     public DbSet<DigestStory> DigestStories => Set<DigestStory>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
@@ -30,6 +30,9 @@ public abstract class AlertsDbContext(DbContextOptions options) : DbContext(opti
 
     /// <summary>True when the exception is a unique-key violation (another replica or a redelivery got there first).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
+
+    /// <summary>True for PostgreSQL; the delivery ledger and the outbox relay use its own SQL there.</summary>
+    public bool IsPostgres => this is PostgresAlertsDbContext;
 }
 
 public sealed class PostgresAlertsDbContext(DbContextOptions<PostgresAlertsDbContext> options) : AlertsDbContext(options)

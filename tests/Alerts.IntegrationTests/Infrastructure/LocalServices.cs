@@ -44,6 +44,23 @@ public static class LocalServices
             JsonContent.Create(new { configure = ".*", write = ".*", read = ".*" }))).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Takes the bus away from a virtual host's clients: no permissions, connections closed (they cannot reconnect).</summary>
+    public static async Task CutOffVirtualHostAsync(string vhost)
+    {
+        var name = Uri.EscapeDataString(vhost);
+        (await Management.DeleteAsync($"/api/permissions/{name}/guest")).EnsureSuccessStatusCode();
+        var connections = await Management.GetFromJsonAsync<List<ConnectionInfo>>($"/api/vhosts/{name}/connections") ?? [];
+        foreach (var connection in connections)
+            await Management.DeleteAsync($"/api/connections/{Uri.EscapeDataString(connection.Name)}");
+    }
+
+    /// <summary>Gives a virtual host's clients their permissions back (after <see cref="CutOffVirtualHostAsync"/>).</summary>
+    public static async Task RestoreVirtualHostAsync(string vhost) =>
+        (await Management.PutAsync($"/api/permissions/{Uri.EscapeDataString(vhost)}/guest",
+            JsonContent.Create(new { configure = ".*", write = ".*", read = ".*" }))).EnsureSuccessStatusCode();
+
+    private sealed record ConnectionInfo(string Name);
+
     public static async Task DeleteVirtualHostAsync(string vhost) =>
         await Management.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}");
 

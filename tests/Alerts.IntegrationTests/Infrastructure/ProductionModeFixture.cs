@@ -16,6 +16,8 @@ public class ProductionModeFixture : IAsyncLifetime
     public FakePushService Push { get; private set; } = null!;
     public AlertsServer Server { get; private set; } = null!;
     public string RabbitMqUri => LocalServices.RabbitMqVirtualHost(_name);
+    /// <summary>This fixture's RabbitMQ virtual host (and PostgreSQL database) name.</summary>
+    public string Name => _name;
     public string PostgresConnectionString => LocalServices.PostgresDatabase(_name);
     /// <summary>The settings the server was started with, to start another replica on the same store and bus.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();

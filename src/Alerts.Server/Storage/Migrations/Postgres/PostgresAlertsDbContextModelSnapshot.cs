@@ -96,7 +96,16 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("HeldUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Outcome")
@@ -256,6 +265,9 @@ namespace Alerts.Storage.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int>("Expired")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Failed")
                         .HasColumnType("integer");
 
@@ -280,6 +292,9 @@ namespace Alerts.Storage.Migrations.Postgres
 
                     b.Property<bool>("Planned")
                         .HasColumnType("boolean");
+
+                    b.Property<Guid?>("PlannedThrough")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Sections")
                         .HasMaxLength(2000)
@@ -334,20 +349,45 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.ToTable("notifications", (string)null);
                 });
 
-            modelBuilder.Entity("Alerts.Notifications.NotificationBatch", b =>
+            modelBuilder.Entity("Alerts.Outbox.OutboxMessage", b =>
                 {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AvailableAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<Guid>("NotificationId")
                         .HasColumnType("uuid");
 
-                    b.Property<int>("BatchNumber")
+                    b.Property<int>("Publications")
                         .HasColumnType("integer");
 
-                    b.Property<DateTime>("CompletedAt")
+                    b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.HasKey("NotificationId", "BatchNumber");
+                    b.HasKey("Id");
 
-                    b.ToTable("notification_batches", (string)null);
+                    b.HasIndex("NotificationId");
+
+                    b.HasIndex("PublishedAt", "AvailableAt");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("Alerts.Storage.Setting", b =>

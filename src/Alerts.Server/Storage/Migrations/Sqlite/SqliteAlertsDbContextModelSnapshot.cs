@@ -91,7 +91,16 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("HeldUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
@@ -251,6 +260,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Expired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Failed")
                         .HasColumnType("INTEGER");
 
@@ -275,6 +287,9 @@ namespace Alerts.Storage.Migrations.Sqlite
 
                     b.Property<bool>("Planned")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PlannedThrough")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Sections")
                         .HasMaxLength(2000)
@@ -329,20 +344,43 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.ToTable("notifications", (string)null);
                 });
 
-            modelBuilder.Entity("Alerts.Notifications.NotificationBatch", b =>
+            modelBuilder.Entity("Alerts.Outbox.OutboxMessage", b =>
                 {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AvailableAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("NotificationId")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("BatchNumber")
+                    b.Property<int>("Publications")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CompletedAt")
+                    b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("NotificationId", "BatchNumber");
+                    b.HasKey("Id");
 
-                    b.ToTable("notification_batches", (string)null);
+                    b.HasIndex("NotificationId");
+
+                    b.HasIndex("PublishedAt", "AvailableAt");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("Alerts.Storage.Setting", b =>

@@ -1,0 +1,195 @@
+using Alerts.Contracts;
+using Alerts.Delivery.Ledger;
+using Alerts.Notifications;
+using Alerts.Outbox;
+using Alerts.Storage;
+using Alerts.WebPush;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace Alerts.Delivery;
+
+/// <summary>
+/// Delivers one batch: claims its readers in the ledger, pushes to what it claimed, and records the
+/// outcomes every <see cref="RecordEvery"/> pushes (claims and outcomes together: one database round trip
+/// per 100 pushes). Pushes the push service asks to retry go back to the outbox as a retry batch due
+/// after their back-off, until the TTL; a worker that is stopping hands the rest back the same way.
+/// A worker that dies loses at most the outcomes since its last record: those readers are claimed again
+/// when the lease ends, the only way a reader can get a push twice.
+/// </summary>
+public sealed class BatchDelivery(
+    AlertsDbContext db, PushDispatcher dispatcher, NotificationCompletion completion, WorkerDrain drain,
+    IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
+{
+    public const int RecordEvery = 125;
+
+    private static readonly Counter RetriesScheduled = Metrics.CreateCounter(
+        "alerts_push_retries_scheduled_total", "Pushes put back in the outbox to be retried after a back-off.");
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task DeliverAsync(DeliverNotificationBatch batch, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var ledger = DeliveryLedger.For(db);
+        var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == batch.NotificationId, cancellationToken);
+        var token = Guid.NewGuid();
+        var claimedAt = Now;
+        IReadOnlyList<ClaimedReader> claimed = notification is null
+            ? []
+            : await ledger.ClaimAsync(notification, batch, token, claimedAt, claimedAt + settings.ClaimLease, cancellationToken);
+
+        var write = new LedgerWrite();
+        if (notification is { Status: NotificationStatus.Sending } && claimed.Count < batch.SubscriptionIds.Count)
+            await RecheckWhenLeasesEndAsync(ledger, batch, token, write, cancellationToken);
+        if (claimed.Count == 0 || notification is null)
+        {
+            write.FinishedOutboxId = batch.OutboxId;
+            await RecordDurablyAsync(ledger, batch.NotificationId, token, write);
+            return;
+        }
+
+        var payload = PushPayloadBuilder.Build(NotificationPayloads.For(notification, settings));
+        var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
+        var chunks = claimed.Chunk(RecordEvery).ToList();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (i > 0) write = new LedgerWrite();
+            await SendChunkAsync(notification, batch, chunks[i], payload, request, write);
+            if (i == chunks.Count - 1) write.FinishedOutboxId = batch.OutboxId;
+            var tally = await RecordDurablyAsync(ledger, batch.NotificationId, token, write);
+            if (tally is { AllFinished: true }) await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
+        }
+    }
+
+    private async Task SendChunkAsync(
+        Notification notification, DeliverNotificationBatch batch, ClaimedReader[] chunk, byte[] payload, PushRequestOptions request, LedgerWrite write)
+    {
+        var now = Now;
+        var expiresAt = notification.ExpiresAt;
+        var failing = new HashSet<Guid>();
+        var toSend = new List<PushRecipient>(chunk.Length);
+        var handBack = new List<Guid>();
+        foreach (var reader in chunk)
+        {
+            if (reader.Recipient is not { } recipient)
+                write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Gone)); // unsubscribed after planning
+            else if (now >= expiresAt)
+                write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Expired));
+            else if (drain.Stopping.IsCancellationRequested)
+                handBack.Add(reader.SubscriptionId);
+            // Quiet hours hold articles (not breaking alerts or digests) until they end.
+            else if (notification.Kind == NotificationKind.Article && QuietHours.EndIfQuiet(reader.QuietFrom, reader.QuietTo, reader.TimeZone ?? "UTC", now) is { } until)
+                write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Held, until));
+            else
+            {
+                toSend.Add(recipient);
+                if (reader.ConsecutiveFailures > 0) failing.Add(reader.SubscriptionId);
+            }
+        }
+
+        var results = toSend.Count == 0 ? [] : await dispatcher.SendAsync(toSend, payload, request, expiresAt, drain.Stopping, drain.Abandon);
+        var retries = new List<(Guid Id, TimeSpan Delay)>();
+        foreach (var result in results)
+        {
+            switch (result.Verdict)
+            {
+                case PushVerdict.Sent:
+                    write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Sent));
+                    if (failing.Contains(result.SubscriptionId)) write.Recovered.Add(result.SubscriptionId);
+                    break;
+                case PushVerdict.Gone:
+                    write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Gone));
+                    write.Gone.Add(result.SubscriptionId);
+                    break;
+                case PushVerdict.Rejected:
+                    write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Failed));
+                    if (result.AgainstReader) write.Rejected.Add(result.SubscriptionId);
+                    logger.LogDebug("Push to subscription {SubscriptionId} refused ({Status}): {Reason}", result.SubscriptionId, result.StatusCode, result.Reason);
+                    break;
+                case PushVerdict.Retry:
+                    retries.Add((result.SubscriptionId, RetryDelay(result.RetryAfter, batch.Attempt)));
+                    break;
+                case PushVerdict.NotAttempted:
+                    handBack.Add(result.SubscriptionId);
+                    break;
+            }
+        }
+        ScheduleRetries(notification, batch, retries, handBack, write);
+    }
+
+    /// <summary>
+    /// Retries are grouped into batches by when they are due; one that would be due after the TTL is
+    /// expired now. Pushes handed back by a stopping worker are due at once.
+    /// </summary>
+    private void ScheduleRetries(Notification notification, DeliverNotificationBatch batch, List<(Guid Id, TimeSpan Delay)> retries, List<Guid> handBack, LedgerWrite write)
+    {
+        var now = Now;
+        var groups = retries.GroupBy(r => (long)Math.Ceiling(r.Delay.TotalSeconds))
+            .Select(g => (Due: now.AddSeconds(g.Key), Ids: g.Select(r => r.Id).ToList()))
+            .Append((Due: now, Ids: handBack));
+        foreach (var (due, ids) in groups)
+        {
+            if (ids.Count == 0) continue;
+            if (due >= notification.ExpiresAt)
+            {
+                write.Entries.AddRange(ids.Select(id => new LedgerEntry(id, DeliveryOutcome.Expired)));
+                continue;
+            }
+            write.Entries.AddRange(ids.Select(id => new LedgerEntry(id, DeliveryOutcome.Retrying)));
+            var retry = new DeliverNotificationBatch(batch.NotificationId, batch.BatchNumber, ids) { Attempt = batch.Attempt + 1 };
+            write.Outbox.Add(OutboxMessages.Batch(retry, now, due));
+            RetriesScheduled.Inc(ids.Count);
+        }
+        if (handBack.Count > 0)
+            logger.LogInformation("Stopping: handed {Count} pushes of notification {NotificationId} back to the outbox", handBack.Count, batch.NotificationId);
+    }
+
+    /// <summary>Exponential back-off from the batch's attempt, with jitter; a longer Retry-After wins.</summary>
+    private TimeSpan RetryDelay(TimeSpan? retryAfter, int attempt)
+    {
+        var settings = options.Value;
+        var backoff = settings.RetryBaseDelay * Math.Pow(2, Math.Min(attempt - 1, 20));
+        if (backoff > settings.MaxRetryDelay) backoff = settings.MaxRetryDelay;
+        backoff *= 1 + Random.Shared.NextDouble() * 0.2;
+        return retryAfter is { } asked && asked > backoff ? asked : backoff;
+    }
+
+    /// <summary>
+    /// Readers of this batch that another worker holds: when its lease ends, this batch's readers are
+    /// looked at again (a retry batch of the same attempt), in case that worker died.
+    /// </summary>
+    private async Task RecheckWhenLeasesEndAsync(DeliveryLedger ledger, DeliverNotificationBatch batch, Guid token, LedgerWrite write, CancellationToken cancellationToken)
+    {
+        var held = await ledger.HeldElsewhereAsync(batch.NotificationId, batch.SubscriptionIds, token, cancellationToken);
+        if (held.Count == 0) return;
+        var recheck = new DeliverNotificationBatch(batch.NotificationId, batch.BatchNumber, held.Select(h => h.SubscriptionId).ToList()) { Attempt = batch.Attempt };
+        write.Outbox.Add(OutboxMessages.Batch(recheck, Now, held.Max(h => h.LeaseUntil).AddSeconds(1)));
+        logger.LogInformation("{Count} readers of notification {NotificationId} batch {Batch} are held by another worker; looking again when its lease ends",
+            held.Count, batch.NotificationId, batch.BatchNumber);
+    }
+
+    /// <summary>
+    /// Outcomes are in memory only: keep trying through a short store outage rather than lose them (and
+    /// push those readers again), within half the lease so no other worker has taken them meanwhile.
+    /// </summary>
+    private async Task<NotificationTally?> RecordDurablyAsync(DeliveryLedger ledger, Guid notificationId, Guid token, LedgerWrite write)
+    {
+        if (write.IsEmpty) return null;
+        var settings = options.Value;
+        var giveUpAt = DateTime.UtcNow + settings.ClaimLease / 2; // real time: the service's clock may be held still in tests
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ledger.RecordAsync(notificationId, token, write, Now, settings.MaxConsecutiveFailures, CancellationToken.None);
+            }
+            catch (Exception e) when (DateTime.UtcNow < giveUpAt)
+            {
+                if (attempt == 1) logger.LogWarning("Recording outcomes of notification {NotificationId} failed ({Message}); retrying", notificationId, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+            }
+        }
+    }
+}

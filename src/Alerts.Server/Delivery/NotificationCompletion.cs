@@ -1,0 +1,35 @@
+using Alerts.Notifications;
+using Alerts.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alerts.Delivery;
+
+/// <summary>
+/// Ends a notification once it is fully planned and no reader is pending: Done, or Expired when its TTL
+/// ran out before a single reader was reached. A conditional update, so a cancellation always wins and
+/// two workers finishing at once record one ending.
+/// </summary>
+public sealed class NotificationCompletion(AlertsDbContext db, TimeProvider time)
+{
+    public async Task CompleteIfFinishedAsync(Guid notificationId, CancellationToken cancellationToken)
+    {
+        var state = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
+        if (state is not { Planned: true, Status: NotificationStatus.Sending } || state.Finished < state.Targeted) return;
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var ending = state.Sent == 0 && state.Expired > 0 ? NotificationStatus.Expired : NotificationStatus.Done;
+        var completed = await db.Notifications
+            .Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending &&
+                        n.Sent + n.Failed + n.Gone + n.Expired + n.Held >= n.Targeted)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, ending).SetProperty(n => n.CompletedAt, now), cancellationToken);
+        if (completed == 0) return;
+
+        // Breaking alerts (editors' and the CMS's) close their audit record with the outcome.
+        if (state.Kind != NotificationKind.Breaking) return;
+        var done = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
+        db.AuditLog.Add(AuditTrail.Entry(done, AuditAction.Completed, AuditTrail.ServiceActor,
+            $"{ending.ToString().ToLowerInvariant()}: {AuditTrail.Counts(done)}", now));
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+}

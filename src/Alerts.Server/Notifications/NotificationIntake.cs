@@ -1,0 +1,20 @@
+using Alerts.Outbox;
+using Alerts.Storage;
+
+namespace Alerts.Notifications;
+
+/// <summary>
+/// The one way into delivery. Every producer (the CMS's article event or webhook, an editor's alert, a
+/// scheduled alert, a digest, a quiet-hours release) adds its notification here, and with it an outbox
+/// row that asks for the fan-out at <see cref="Notification.SendAt"/> or now. Both are saved by the
+/// caller's SaveChanges, in its transaction: the notification is sent if and only if it was stored.
+/// </summary>
+public static class NotificationIntake
+{
+    public static void Add(AlertsDbContext db, Notification notification, DateTime now)
+    {
+        db.Notifications.Add(notification);
+        var due = notification.SendAt is { } sendAt && sendAt > now ? sendAt : now;
+        db.OutboxMessages.Add(OutboxMessages.Plan(notification.Id, now, due));
+    }
+}
