@@ -45,8 +45,11 @@ public sealed class BatchDelivery(
             await RecheckWhenLeasesEndAsync(ledger, batch, token, write, cancellationToken);
         if (claimed.Count == 0 || notification is null)
         {
+            // Nothing (left) to do here: a redelivery after the work was recorded, or a cancelled alert. The
+            // worker that recorded the last outcome may have died before ending the notification: end it here.
             write.FinishedOutboxId = batch.OutboxId;
             await RecordDurablyAsync(ledger, batch.NotificationId, token, write);
+            await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
             return;
         }
 

@@ -34,6 +34,12 @@ public static class MessagingExtensions
                 // Every consumer in this assembly, each with its ConsumerDefinition (queue name, retries, limits).
                 bus.AddConsumers(typeof(MessagingExtensions).Assembly);
             }
+            else
+            {
+                // API and Scheduler processes only write to the store (the outbox): they stay ready while the
+                // bus is away, and /health/ready still shows the bus as degraded.
+                bus.ConfigureHealthCheckOptions(health => health.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
+            }
 
             if (rabbitUri is not null)
             {
