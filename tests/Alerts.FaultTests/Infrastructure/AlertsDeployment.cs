@@ -39,6 +39,8 @@ public sealed class AlertsDeployment : IAsyncDisposable
     }
 
     public FaultLog Log { get; }
+    /// <summary>Keep the processes' logs after disposing (set when the scenario failed, to read them).</summary>
+    public bool KeepLogs { get; set; } = true;
     public FakePushService Push { get; }
     /// <summary>The process that answers the HTTP API (in embedded mode, the only one).</summary>
     public ServerProcess Api { get; private set; }
@@ -214,13 +216,17 @@ public sealed class AlertsDeployment : IAsyncDisposable
     /// Waits until every reader received every notification and each notification is in a final state
     /// (then a few seconds more, so late duplicates are counted), or until the timeout; then counts.
     /// </summary>
-    public async Task<DeliveryReport> WaitForOutcomeAsync(string injected, IReadOnlyList<Guid> ids, IReadOnlyCollection<Reader> readers, TimeSpan timeout)
+    /// <param name="separateAlerts">The ids are different alerts (each reader should get each); otherwise copies of one alert (each reader should get one).</param>
+    public async Task<DeliveryReport> WaitForOutcomeAsync(string injected, IReadOnlyList<Guid> ids, IReadOnlyCollection<Reader> readers, TimeSpan timeout,
+        bool separateAlerts = false)
     {
         var deadline = DateTime.UtcNow + timeout;
         var settled = false;
         while (DateTime.UtcNow < deadline)
         {
-            var everyone = ids.All(id => DeliveryReport.Count("", [id], readers, Push, []).EveryoneReceived);
+            var everyone = separateAlerts
+                ? DeliveryReport.CountEach("", ids, readers, Push, []).EveryoneReceived
+                : DeliveryReport.Count("", ids, readers, Push, []).EveryoneReceived;
             var counters = await Task.WhenAll(ids.Select(CountersAsync));
             if (everyone && counters.All(c => c.IsFinal))
             {
@@ -231,7 +237,9 @@ public sealed class AlertsDeployment : IAsyncDisposable
         }
         if (settled) await Task.Delay(TimeSpan.FromSeconds(3));
         var final = await Task.WhenAll(ids.Select(CountersAsync));
-        var report = DeliveryReport.Count(injected, ids, readers, Push, final);
+        var report = separateAlerts
+            ? DeliveryReport.CountEach(injected, ids, readers, Push, final)
+            : DeliveryReport.Count(injected, ids, readers, Push, final);
         Log.Write((settled ? "outcome" : $"outcome after the {timeout.TotalSeconds:0} s wait ran out") + ":\n" + report);
         return report;
     }
@@ -262,7 +270,15 @@ public sealed class AlertsDeployment : IAsyncDisposable
                 Log.Write($"cleaning up {_name}: {e.Message}");
             }
         }
-        Log.Write($"stopped; process logs kept in {_directory}");
+        if (KeepLogs)
+        {
+            Log.Write($"stopped; process logs kept in {_directory}");
+        }
+        else
+        {
+            try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            Log.Write("stopped");
+        }
     }
 
     private static async Task<FakePushService> StartPushServiceAsync()

@@ -41,10 +41,11 @@ public sealed record NotificationCounters(Guid Id, string Status, int Targeted, 
 /// <summary>
 /// What the readers got for one alert (one or more notification ids, e.g. when a retried POST made
 /// several): readers expected, readers who received it, missing readers and extra (duplicated) pushes.
+/// For several separate alerts (<see cref="CountEach"/>) every count is per reader and alert.
 /// </summary>
 public sealed record DeliveryReport(
     string Injected, IReadOnlyList<Guid> NotificationIds, int Readers, int Received, int Missing, int Duplicated, int MostToOneReader,
-    int Attempts, IReadOnlyList<NotificationCounters> Counters)
+    int Attempts, IReadOnlyList<NotificationCounters> Counters, int Alerts = 1)
 {
     public static DeliveryReport Count(string injected, IReadOnlyList<Guid> notificationIds, IReadOnlyCollection<Reader> readers,
         FakePushService push, IReadOnlyList<NotificationCounters> counters)
@@ -64,12 +65,22 @@ public sealed record DeliveryReport(
         return new DeliveryReport(injected, notificationIds, expected.Count, received, expected.Count - received, duplicated, most, attempts, counters);
     }
 
+    /// <summary>Separate alerts to the same readers: each counted on its own, the counts summed (readers once per alert).</summary>
+    public static DeliveryReport CountEach(string injected, IReadOnlyList<Guid> notificationIds, IReadOnlyCollection<Reader> readers,
+        FakePushService push, IReadOnlyList<NotificationCounters> counters)
+    {
+        var each = notificationIds.Select(id => Count(injected, [id], readers, push, [])).ToList();
+        return new DeliveryReport(injected, notificationIds, each.Sum(r => r.Readers), each.Sum(r => r.Received), each.Sum(r => r.Missing),
+            each.Sum(r => r.Duplicated), each.Max(r => r.MostToOneReader), each.Sum(r => r.Attempts), counters, notificationIds.Count);
+    }
+
     public bool EveryoneReceived => Missing == 0;
 
     public override string ToString()
     {
         var text = new StringBuilder();
         text.Append($"injected: {Injected}\n");
+        if (Alerts > 1) text.Append($"{Alerts} separate alerts, each count summed over them: ");
         text.Append($"readers={Readers} received={Received} missing={Missing} duplicated={Duplicated} most-to-one-reader={MostToOneReader} " +
                     $"requests-to-push-service={Attempts} notifications={NotificationIds.Count}");
         foreach (var counters in Counters)

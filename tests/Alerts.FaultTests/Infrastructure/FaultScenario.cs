@@ -37,6 +37,7 @@ public abstract class FaultScenario(PrivateServices services, ITestOutputHelper 
         try
         {
             await steps(deployment);
+            deployment.KeepLogs = false;
         }
         catch (Exception e)
         {
