@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Alerts.Testing;
@@ -29,7 +30,8 @@ public sealed class FakePushService : IAsyncDisposable
     private static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromHours(24);
     private static readonly string[] UrgencyValues = ["very-low", "low", "normal", "high"];
 
-    private readonly WebApplication _app;
+    private WebApplication? _app;
+    private int _port;
     private readonly string _expectedSubject;
     private readonly byte[]? _expectedPublicKey;
     private readonly ConcurrentDictionary<Guid, TestSubscriber> _subscribers = new();
@@ -37,17 +39,32 @@ public sealed class FakePushService : IAsyncDisposable
     private readonly Dictionary<Guid, Queue<FakeResponse>> _scripts = [];
     private readonly List<ReceivedPush> _received = [];
     private readonly List<string> _rejections = [];
+    private readonly Dictionary<(string NotificationId, Guid SubscriberId), int> _attempts = [];
     private TaskCompletionSource _changed = NewSignal();
 
-    private FakePushService(WebApplication app, string expectedSubject, byte[]? expectedPublicKey)
+    private FakePushService(string expectedSubject, byte[]? expectedPublicKey)
     {
-        _app = app;
         _expectedSubject = expectedSubject;
         _expectedPublicKey = expectedPublicKey;
     }
 
     /// <summary><c>http://127.0.0.1:port</c>, the exact <c>aud</c> a VAPID token must carry.</summary>
     public string Origin { get; private set; } = "";
+
+    /// <summary>Waited before each request is handled, so a fan-out lasts long enough to break things in its middle.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>
+    /// When above zero, the first this-many requests for each (notification, subscriber) are answered
+    /// <see cref="FailureStatus"/> (after decrypting, so they still count as received); later ones get the usual answer.
+    /// </summary>
+    public int FailFirstAttempts { get; set; }
+
+    /// <summary>The answer while <see cref="FailFirstAttempts"/> applies; 503 unless set.</summary>
+    public int FailureStatus { get; set; } = StatusCodes.Status503ServiceUnavailable;
+
+    /// <summary>False between <see cref="StopListeningAsync"/> and <see cref="ResumeListeningAsync"/>: connections are refused.</summary>
+    public bool IsListening => _app is not null;
 
     /// <summary>Every push that passed the checks, in arrival order, whatever was answered.</summary>
     public IReadOnlyList<ReceivedPush> Received
@@ -83,6 +100,37 @@ public sealed class FakePushService : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(expectedVapidSubject);
         byte[]? expectedKey = expectedVapidPublicKey is null ? null : Base64Url.DecodeFromChars(expectedVapidPublicKey);
 
+        var service = new FakePushService(expectedVapidSubject, expectedKey);
+        await service.ListenAsync(0).ConfigureAwait(false);
+        return service;
+    }
+
+    /// <summary>Closes the listening socket: from now on connections to <see cref="Origin"/> are refused.</summary>
+    public async Task StopListeningAsync()
+    {
+        WebApplication? app = Interlocked.Exchange(ref _app, null);
+        if (app is null)
+        {
+            return;
+        }
+
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Listens again on the same port after <see cref="StopListeningAsync"/>; what was received is kept.</summary>
+    public async Task ResumeListeningAsync()
+    {
+        if (_app is not null)
+        {
+            return;
+        }
+
+        await ListenAsync(_port).ConfigureAwait(false);
+    }
+
+    private async Task ListenAsync(int port)
+    {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -90,16 +138,17 @@ public sealed class FakePushService : IAsyncDisposable
             EnvironmentName = "Production",
         });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
         WebApplication app = builder.Build();
-
-        var service = new FakePushService(app, expectedVapidSubject, expectedKey);
-        app.MapPost("/push/{id}", (RequestDelegate)service.HandleAsync);
+        app.MapPost("/push/{id}", (RequestDelegate)HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
 
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        service.Origin = new Uri(address).GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
-        return service;
+        var origin = new Uri(address);
+        _port = origin.Port;
+        Origin = origin.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
+        _app = app;
     }
 
     /// <summary>Makes the subscriber known so its pushes can be decrypted.</summary>
@@ -134,6 +183,33 @@ public sealed class FakePushService : IAsyncDisposable
         }
     }
 
+    /// <summary>For one notification (the payload's <c>id</c>): how many pushes each subscriber had answered 2xx.</summary>
+    public IReadOnlyDictionary<Guid, int> DeliveredPerSubscriber(string notificationId)
+    {
+        var counts = new Dictionary<Guid, int>();
+        lock (_lock)
+        {
+            foreach (ReceivedPush push in _received)
+            {
+                if (push.WasDelivered && NotificationIdOf(push) == notificationId)
+                {
+                    counts[push.SubscriberId] = counts.GetValueOrDefault(push.SubscriberId) + 1;
+                }
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>For one notification: every request that reached the service (whatever it answered).</summary>
+    public int AttemptsFor(string notificationId)
+    {
+        lock (_lock)
+        {
+            return _received.Count(push => NotificationIdOf(push) == notificationId);
+        }
+    }
+
     public IReadOnlyList<ReceivedPush> ReceivedBy(TestSubscriber subscriber) =>
         Received.Where(p => p.SubscriberId == subscriber.Id).ToArray();
 
@@ -155,14 +231,16 @@ public sealed class FakePushService : IAsyncDisposable
             _received.Clear();
             _rejections.Clear();
             _scripts.Clear();
+            _attempts.Clear();
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public async ValueTask DisposeAsync() => await StopListeningAsync().ConfigureAwait(false);
+
+    private static string? NotificationIdOf(ReceivedPush push) =>
+        push.Payload.ValueKind == JsonValueKind.Object && push.Payload.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
 
     private async Task WaitAsync(Func<IReadOnlyList<ReceivedPush>, bool> condition, TimeSpan timeout, string what)
     {
@@ -236,6 +314,11 @@ public sealed class FakePushService : IAsyncDisposable
     private async Task HandleCoreAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
+        }
+
         string idText = context.Request.RouteValues["id"] as string ?? "";
         if (!Guid.TryParse(idText, out Guid id) || !_subscribers.TryGetValue(id, out TestSubscriber? subscriber))
         {
@@ -276,11 +359,12 @@ public sealed class FakePushService : IAsyncDisposable
             return;
         }
 
-        FakeResponse answer = NextAnswer(id);
+        JsonElement payload = ParseJson(plaintext);
+        FakeResponse answer = NextAnswer(id, payload);
         var push = new ReceivedPush(
             id,
             plaintext,
-            ParseJson(plaintext),
+            payload,
             ttl,
             NullIfEmpty(request.Headers["Urgency"].ToString()),
             NullIfEmpty(request.Headers["Topic"].ToString()),
@@ -466,13 +550,29 @@ public sealed class FakePushService : IAsyncDisposable
         return null;
     }
 
-    private FakeResponse NextAnswer(Guid subscriberId)
+    private FakeResponse NextAnswer(Guid subscriberId, JsonElement payload)
     {
         lock (_lock)
         {
-            return _scripts.TryGetValue(subscriberId, out Queue<FakeResponse>? queue) && queue.TryDequeue(out FakeResponse? scripted)
-                ? scripted
-                : new FakeResponse(StatusCodes.Status201Created);
+            if (_scripts.TryGetValue(subscriberId, out Queue<FakeResponse>? queue) && queue.TryDequeue(out FakeResponse? scripted))
+            {
+                return scripted;
+            }
+
+            if (FailFirstAttempts > 0)
+            {
+                string notificationId = payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("id", out JsonElement idElement)
+                    ? idElement.ToString()
+                    : "";
+                int attempt = _attempts.GetValueOrDefault((notificationId, subscriberId)) + 1;
+                _attempts[(notificationId, subscriberId)] = attempt;
+                if (attempt <= FailFirstAttempts)
+                {
+                    return new FakeResponse(FailureStatus);
+                }
+            }
+
+            return new FakeResponse(StatusCodes.Status201Created);
         }
     }
 
