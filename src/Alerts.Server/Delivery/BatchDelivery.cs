@@ -35,10 +35,10 @@ public sealed class BatchDelivery(
         var ledger = DeliveryLedger.For(db);
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == batch.NotificationId, cancellationToken);
         var token = Guid.NewGuid();
-        var claimedAt = Now;
+        var leaseUntil = Now + settings.ClaimLease;
         IReadOnlyList<ClaimedReader> claimed = notification is null
             ? []
-            : await ledger.ClaimAsync(notification, batch, token, claimedAt, claimedAt + settings.ClaimLease, cancellationToken);
+            : await ledger.ClaimAsync(notification, batch, token, Now, leaseUntil, cancellationToken);
 
         var write = new LedgerWrite();
         if (notification is { Status: NotificationStatus.Sending } && claimed.Count < batch.SubscriptionIds.Count)
@@ -48,7 +48,7 @@ public sealed class BatchDelivery(
             // Nothing (left) to do here: a redelivery after the work was recorded, or a cancelled alert. The
             // worker that recorded the last outcome may have died before ending the notification: end it here.
             write.FinishedOutboxId = batch.OutboxId;
-            await RecordDurablyAsync(ledger, batch.NotificationId, token, write);
+            await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
             await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
             return;
         }
@@ -61,7 +61,7 @@ public sealed class BatchDelivery(
             if (i > 0) write = new LedgerWrite();
             await SendChunkAsync(notification, batch, chunks[i], payload, request, write);
             if (i == chunks.Count - 1) write.FinishedOutboxId = batch.OutboxId;
-            var tally = await RecordDurablyAsync(ledger, batch.NotificationId, token, write);
+            var tally = await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
             if (tally is { AllFinished: true }) await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
         }
     }
@@ -174,14 +174,15 @@ public sealed class BatchDelivery(
     }
 
     /// <summary>
-    /// Outcomes are in memory only: keep trying through a short store outage rather than lose them (and
-    /// push those readers again), within half the lease so no other worker has taken them meanwhile.
+    /// Outcomes are in memory only: keep trying through a store outage rather than lose them (and push
+    /// those readers again), until shortly before the claims' lease ends and another worker may take them.
     /// </summary>
-    private async Task<NotificationTally?> RecordDurablyAsync(DeliveryLedger ledger, Guid notificationId, Guid token, LedgerWrite write)
+    private async Task<NotificationTally?> RecordDurablyAsync(DeliveryLedger ledger, Guid notificationId, Guid token, DateTime leaseUntil, LedgerWrite write)
     {
         if (write.IsEmpty) return null;
         var settings = options.Value;
-        var giveUpAt = DateTime.UtcNow + settings.ClaimLease / 2; // real time: the service's clock may be held still in tests
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, settings.ClaimLease.Ticks / 4));
+        var giveUpAt = DateTime.UtcNow + (leaseUntil - Now) - margin; // in real time: the service's clock may be held still in tests
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -293,8 +293,9 @@ public sealed class AlertsDeployment : IAsyncDisposable
         var settings = AlertsServer.BaseSettings(push).ToDictionary(s => s.Key, s => s.Value ?? "");
         settings["Alerts:Push:BatchSize"] = BatchSize.ToString();
         settings["Alerts:Push:MaxConcurrency"] = MaxConcurrency.ToString();
-        // A dead worker's readers are taken again when its claims' lease ends: short, so the test need not wait minutes.
-        settings["Alerts:Push:ClaimLease"] = "00:00:20";
+        // A dead worker's readers are taken again when its claims' lease ends: shorter than the default, so
+        // a test need not wait minutes, and longer than the 30 s store outage a live worker must ride out.
+        settings["Alerts:Push:ClaimLease"] = "00:01:00";
         settings["Alerts:Push:RequestTimeout"] = "00:00:05";
         settings["Alerts:RateLimits:SubscribePerMinute"] = "1000000";
         settings["Logging:LogLevel:Default"] = "Information";

@@ -11,7 +11,7 @@ public abstract class FaultScenario(PrivateServices services, ITestOutputHelper 
     public const int ReaderCount = 3000;
 
     /// <summary>How long a fan-out may take to finish once the fault is over.</summary>
-    protected static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
+    protected static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(150);
 
     /// <summary>How long to wait for the first quarter of the readers before injecting a fault.</summary>
     protected static readonly TimeSpan ProgressTimeout = TimeSpan.FromSeconds(60);
