@@ -180,15 +180,6 @@ public sealed class AlertsDeployment : IAsyncDisposable
         return body.GetProperty("count").GetInt32();
     }
 
-    public async Task<int> ExecuteSqlAsync(string sql)
-    {
-        if (_services is null) throw new InvalidOperationException("SQL is for production mode's PostgreSQL.");
-        await using var connection = new Npgsql.NpgsqlConnection(_services.Postgres.ConnectionString(_name));
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        return await command.ExecuteNonQueryAsync();
-    }
-
     public async Task<T> ScalarAsync<T>(string sql)
     {
         if (_services is null) throw new InvalidOperationException("SQL is for production mode's PostgreSQL.");

@@ -12,6 +12,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
     private readonly string _directory;
     private readonly string _bin;
+    private IDisposable? _stopOnAbort;
 
     private PrivatePostgres(string directory, string bin, int port)
     {
@@ -37,8 +38,16 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("alerts-faults-postgres-").FullName;
         var passwordFile = Path.Combine(directory, "password");
         await File.WriteAllTextAsync(passwordFile, Password + "\n");
+        Leftovers.MarkOwned(directory);
         await Shell.ChownAsync("postgres", directory);
         var postgres = new PrivatePostgres(directory, bin, FreePort.Next());
+        postgres._stopOnAbort = Leftovers.OnAbort(() =>
+        {
+            var stop = $"{Path.Combine(bin, "pg_ctl")} -D {postgres.DataDirectory} -m immediate -w stop";
+            if (Shell.IsRoot) Shell.RunBlocking("su", ["postgres", "-s", "/bin/sh", "-c", stop], TimeSpan.FromSeconds(30));
+            else Shell.RunBlocking("sh", ["-c", stop], TimeSpan.FromSeconds(30));
+            Directory.Delete(directory, recursive: true);
+        });
         await Shell.RunAsAsync("postgres", Path.Combine(bin, "initdb"),
             ["-D", postgres.DataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}",
              "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], CommandTimeout);
@@ -119,6 +128,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
         finally
         {
+            _stopOnAbort?.Dispose();
             try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

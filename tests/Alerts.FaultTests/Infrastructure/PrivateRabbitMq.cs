@@ -8,6 +8,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
     private readonly string _directory;
+    private IDisposable? _stopOnAbort;
 
     private PrivateRabbitMq(string node, int port, string directory)
     {
@@ -30,8 +31,14 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         // Its own (empty) configuration, so nothing in /etc/rabbitmq applies to this node.
         var config = Path.Combine(directory, "rabbitmq.conf");
         await File.WriteAllTextAsync(config, "");
+        Leftovers.MarkOwned(directory);
         await Shell.ChownAsync("rabbitmq", directory);
         var rabbit = new PrivateRabbitMq(node, FreePort.Next(), directory);
+        rabbit._stopOnAbort = Leftovers.OnAbort(() =>
+        {
+            Shell.RunBlocking("rabbitmqctl", ["-n", node, "shutdown"], TimeSpan.FromSeconds(30));
+            Directory.Delete(directory, recursive: true);
+        });
         var environment = new Dictionary<string, string>
         {
             ["RABBITMQ_NODENAME"] = node,
@@ -89,6 +96,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         }
         finally
         {
+            _stopOnAbort?.Dispose();
             try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

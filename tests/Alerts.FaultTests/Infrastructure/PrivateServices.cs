@@ -13,6 +13,7 @@ public sealed class PrivateServices : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await Leftovers.ReapAsync(line => Console.WriteLine("Fault tests: " + line));
         var rabbit = PrivateRabbitMq.StartAsync();
         var postgres = PrivatePostgres.StartAsync();
         try

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 
@@ -11,20 +10,10 @@ namespace Alerts.FaultTests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private const int MaxLineLength = 300;
-    private static readonly ConcurrentDictionary<int, Process> Running = new();
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
-
-    static ServerProcess()
-    {
-        // A test run that is itself killed or crashes must not leave servers behind.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var process in Running.Values)
-                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }
-        };
-    }
+    private IDisposable? _killOnAbort;
 
     private ServerProcess(string name, Process process, Uri address, string logPath, StreamWriter log)
     {
@@ -69,7 +58,8 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data is null ? null : "stderr: " + e.Data);
         server.Append($"--- started {DateTime.UtcNow:O} on {address}");
         process.Start();
-        Running[process.Id] = process;
+        // A test run that is itself stopped must not leave servers behind.
+        server._killOnAbort = Leftovers.OnAbort(() => process.Kill(entireProcessTree: true));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
@@ -174,7 +164,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         finally
         {
-            Running.TryRemove(_process.Id, out _);
+            _killOnAbort?.Dispose();
             _process.Dispose();
             lock (_logLock) _log.Dispose();
         }

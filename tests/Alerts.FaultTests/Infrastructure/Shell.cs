@@ -51,6 +51,15 @@ public static class Shell
         return RunAsync("su", [user, "-s", "/bin/sh", "-c", command], timeout, check: check);
     }
 
+    /// <summary>Runs a command to its end without awaiting (for cleanup while the test run is being stopped).</summary>
+    public static void RunBlocking(string file, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start);
+        if (process is not null && !process.WaitForExit(timeout)) process.Kill(entireProcessTree: true);
+    }
+
     public static async Task ChownAsync(string user, string path)
     {
         if (IsRoot) await RunAsync("chown", ["-R", $"{user}:{user}", path], TimeSpan.FromSeconds(30));
