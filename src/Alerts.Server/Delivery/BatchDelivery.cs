@@ -19,7 +19,7 @@ namespace Alerts.Delivery;
 /// when the lease ends, the only way a reader can get a push twice.
 /// </summary>
 public sealed class BatchDelivery(
-    AlertsDbContext db, PushDispatcher dispatcher, NotificationCompletion completion, WorkerDrain drain,
+    AlertsDbContext db, PushDispatcher dispatcher, NotificationCompletion completion, WorkerDrain drain, ClickTokens clickTokens,
     IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
 {
     public const int RecordEvery = 125;
@@ -53,13 +53,15 @@ public sealed class BatchDelivery(
             return;
         }
 
-        var payload = PushPayloadBuilder.Build(NotificationPayloads.For(notification, settings));
+        // Fitted once (with room for a click token); each reader's push carries its own token.
+        var fitted = PushPayloadBuilder.Fit(NotificationPayloads.For(notification, settings));
+        byte[] PayloadFor(Guid subscriptionId) => PushPayloadBuilder.Serialize(fitted with { ClickToken = clickTokens.For(notification.Id, subscriptionId) });
         var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
         var chunks = claimed.Chunk(RecordEvery).ToList();
         for (var i = 0; i < chunks.Count; i++)
         {
             if (i > 0) write = new LedgerWrite();
-            await SendChunkAsync(notification, batch, chunks[i], payload, request, write);
+            await SendChunkAsync(notification, batch, chunks[i], PayloadFor, request, write);
             if (i == chunks.Count - 1) write.FinishedOutboxId = batch.OutboxId;
             var tally = await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
             if (tally is { AllFinished: true }) await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
@@ -67,7 +69,7 @@ public sealed class BatchDelivery(
     }
 
     private async Task SendChunkAsync(
-        Notification notification, DeliverNotificationBatch batch, ClaimedReader[] chunk, byte[] payload, PushRequestOptions request, LedgerWrite write)
+        Notification notification, DeliverNotificationBatch batch, ClaimedReader[] chunk, Func<Guid, byte[]> payloadFor, PushRequestOptions request, LedgerWrite write)
     {
         var now = Now;
         var expiresAt = notification.ExpiresAt;
@@ -92,7 +94,7 @@ public sealed class BatchDelivery(
             }
         }
 
-        var results = toSend.Count == 0 ? [] : await dispatcher.SendAsync(toSend, payload, request, expiresAt, drain.Stopping, drain.Abandon);
+        var results = toSend.Count == 0 ? [] : await dispatcher.SendAsync(toSend, payloadFor, request, expiresAt, drain.Stopping, drain.Abandon);
         var retries = new List<(Guid Id, TimeSpan Delay)>();
         foreach (var result in results)
         {

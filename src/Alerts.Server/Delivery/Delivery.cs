@@ -32,6 +32,8 @@ public sealed class Delivery
     public DateTime? LeaseUntil { get; set; }
     /// <summary>How many times a push was claimed for this reader (retries count up).</summary>
     public int Attempts { get; set; }
+    /// <summary>When the reader first clicked it (from the push's click token); later clicks do not count again.</summary>
+    public DateTime? ClickedAt { get; set; }
 }
 
 internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>

@@ -14,6 +14,7 @@ public static class DeliveryExtensions
         services.AddSingleton<VapidKeyring>();
         services.AddSingleton<PushDispatcher>();
         services.AddSingleton<WorkerDrain>();
+        services.AddSingleton<Notifications.ClickTokens>();
         services.AddScoped<NotificationPlanner>();
         services.AddScoped<NotificationCompletion>();
         services.AddScoped<BatchDelivery>();

@@ -40,19 +40,19 @@ public sealed class PushDispatcher(
     /// <param name="stopStarting">When cancelled, pushes not yet started are left NotAttempted.</param>
     /// <param name="abandon">When cancelled, pushes in flight are abandoned (their result is Retry: unknown).</param>
     public async Task<IReadOnlyList<PushAttemptResult>> SendAsync(
-        IReadOnlyList<PushRecipient> recipients, byte[] payload, PushRequestOptions request, DateTime expiresAtUtc,
+        IReadOnlyList<PushRecipient> recipients, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
         CancellationToken stopStarting, CancellationToken abandon)
     {
         var client = new WebPushClient(httpClients.CreateClient(HttpClientName), vapid.Authentication);
         var results = new PushAttemptResult[recipients.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, recipients.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency },
-            async (index, _) => results[index] = await SendOneAsync(client, recipients[index], payload, request, expiresAtUtc, stopStarting, abandon));
+            async (index, _) => results[index] = await SendOneAsync(client, recipients[index], payloadFor, request, expiresAtUtc, stopStarting, abandon));
         return results;
     }
 
     private async Task<PushAttemptResult> SendOneAsync(
-        WebPushClient client, PushRecipient recipient, byte[] payload, PushRequestOptions request, DateTime expiresAtUtc,
+        WebPushClient client, PushRecipient recipient, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
         CancellationToken stopStarting, CancellationToken abandon)
     {
         var id = recipient.SubscriptionId;
@@ -76,7 +76,7 @@ public sealed class PushDispatcher(
             byte[] body;
             try
             {
-                body = PushMessageEncryptor.Encrypt(payload,
+                body = PushMessageEncryptor.Encrypt(payloadFor(id),
                     System.Buffers.Text.Base64Url.DecodeFromChars(recipient.P256dh), System.Buffers.Text.Base64Url.DecodeFromChars(recipient.Auth));
             }
             catch (Exception e) when (e is FormatException or ArgumentException or CryptographicException)

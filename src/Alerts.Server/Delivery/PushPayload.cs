@@ -6,9 +6,13 @@ using Alerts.WebPush;
 
 namespace Alerts.Delivery;
 
-/// <summary>The JSON a browser's service worker receives (DESIGN.md §6).</summary>
+/// <summary>
+/// The JSON a browser's service worker receives (DESIGN.md §6). <see cref="ClickToken"/> is this push's
+/// own token, which the worker sends back with a click so that a click counts once per reader.
+/// </summary>
 public sealed record PushPayload(
-    string Id, string Kind, string Title, string Body, string Url, string? Icon, string? Image, string Tag, long Timestamp);
+    string Id, string Kind, string Title, string Body, string Url, string? Icon, string? Image, string Tag, long Timestamp,
+    string? ClickToken = null);
 
 /// <summary>
 /// Serialises a payload to UTF-8 and keeps it within one aes128gcm record: the body is shortened first,
@@ -30,18 +34,25 @@ public static class PushPayloadBuilder
     public static int Overflow(PushPayload payload, int maxBytes = PushMessageEncryptor.MaxPlaintextBytes) =>
         Math.Max(0, Serialize(payload).Length - maxBytes);
 
-    public static byte[] Build(PushPayload payload, int maxBytes = PushMessageEncryptor.MaxPlaintextBytes)
+    public static byte[] Build(PushPayload payload, int maxBytes = PushMessageEncryptor.MaxPlaintextBytes) =>
+        Serialize(Fit(payload, maxBytes));
+
+    /// <summary>
+    /// The payload with its body (then title) shortened so that it serialises within the limit. Fitted
+    /// once with a placeholder of the click token's fixed length, it fits with every reader's own token.
+    /// </summary>
+    public static PushPayload Fit(PushPayload payload, int maxBytes = PushMessageEncryptor.MaxPlaintextBytes)
     {
         var bytes = Serialize(payload);
-        if (bytes.Length <= maxBytes) return bytes;
+        if (bytes.Length <= maxBytes) return payload;
 
         var trimmed = payload with { Body = Shorten(payload.Body, payload, maxBytes, (p, s) => p with { Body = s }) };
         bytes = Serialize(trimmed);
-        if (bytes.Length <= maxBytes) return bytes;
+        if (bytes.Length <= maxBytes) return trimmed;
 
         trimmed = trimmed with { Body = "", Title = Shorten(payload.Title, trimmed with { Body = "" }, maxBytes, (p, s) => p with { Title = s }) };
         bytes = Serialize(trimmed);
-        if (bytes.Length <= maxBytes) return bytes;
+        if (bytes.Length <= maxBytes) return trimmed;
 
         throw new InvalidOperationException($"The push payload is {bytes.Length - maxBytes} bytes over the limit even without title and body (URL or image too long).");
     }

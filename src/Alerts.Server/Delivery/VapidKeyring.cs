@@ -24,6 +24,17 @@ public sealed class VapidKeyring(IConfiguration configuration, TimeProvider time
     public VapidAuthentication Authentication =>
         _authentication ?? throw new InvalidOperationException("VAPID keys are not loaded yet.");
 
+    /// <summary>
+    /// A key for another purpose derived from the VAPID private key (HKDF-SHA256): every replica derives the
+    /// same one, and no second secret needs keeping.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) =>
+        System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Buffers.Text.Base64Url.DecodeFromChars(_privateKey ?? throw new InvalidOperationException("VAPID keys are not loaded yet.")),
+            32, info: System.Text.Encoding.UTF8.GetBytes(purpose));
+
+    private string? _privateKey;
+
     /// <summary>Checks the configured subject and keys; fails start-up naming the key at fault.</summary>
     public static void ValidateConfiguration(IConfiguration configuration)
     {
@@ -60,6 +71,7 @@ public sealed class VapidKeyring(IConfiguration configuration, TimeProvider time
             ? VapidKeys.FromBase64Url(configuredPublic, configuration[PrivateKeyKey]!)
             : await LoadOrCreateStoredKeysAsync(services, cancellationToken);
         PublicKey = keys.PublicKey;
+        _privateKey = keys.PrivateKey;
         _authentication = new VapidAuthentication(keys, subject, time);
         logger.LogInformation("VAPID public key {PublicKey}", keys.PublicKey);
     }

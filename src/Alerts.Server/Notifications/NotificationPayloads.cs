@@ -13,5 +13,7 @@ public static class NotificationPayloads
         Icon: options.IconUrl,
         Image: notification.ImageUrl,
         Tag: notification.Id.ToString(),
-        Timestamp: new DateTimeOffset(DateTime.SpecifyKind(notification.CreatedAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds());
+        Timestamp: new DateTimeOffset(DateTime.SpecifyKind(notification.CreatedAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds(),
+        // Room for the reader's own click token, which every push carries: what fits with it fits with any.
+        ClickToken: ClickTokens.Placeholder);
 }

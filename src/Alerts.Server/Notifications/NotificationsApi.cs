@@ -28,7 +28,7 @@ public static class NotificationsApi
 
         app.MapPost("/api/alerts/{id:guid}/clicks", Click)
             .RequireRateLimiting(RateLimiting.ReadPolicy).RequireCors(CorsSetup.PublicPolicy)
-            .WithName("CountClick").WithSummary("The service worker reports a click on a notification.");
+            .WithName("CountClick").WithSummary("The service worker reports a click, with the push's click token (?token=); it counts once per reader.");
         return app;
     }
 
@@ -47,13 +47,20 @@ public static class NotificationsApi
             : TypedResults.Ok(NotificationView.From(notification));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Click(Guid id, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Click(
+        Guid id, string? token, ClickTokens tokens, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var counted = await db.Notifications.Where(n => n.Id == id)
+        if (tokens.Read(id, token) is not { } subscriptionId)
+            return Hosting.Problems.BadRequest("token: the click token from this notification's push (clickToken) is required and was not valid.");
+        var now = time.GetUtcNow().UtcDateTime;
+        // The first click of this reader on this push sets ClickedAt; any later one changes nothing.
+        var first = await db.Deliveries.Where(d => d.NotificationId == id && d.SubscriptionId == subscriptionId && d.ClickedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClickedAt, now), cancellationToken);
+        if (first == 0) return TypedResults.NoContent();
+        await db.Notifications.Where(n => n.Id == id)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.Clicked, n => n.Clicked + 1), cancellationToken);
-        if (counted == 0) return Hosting.Problems.NotFound($"There is no notification {id}.");
         // Also by hour, for the editors' chart (GET /api/alerts/stats).
-        await ClickHour.CountAsync(db, time.GetUtcNow().UtcDateTime, cancellationToken);
+        await ClickHour.CountAsync(db, now, cancellationToken);
         return TypedResults.NoContent();
     }
 }

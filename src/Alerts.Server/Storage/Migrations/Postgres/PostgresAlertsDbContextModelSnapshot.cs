@@ -102,6 +102,9 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<Guid?>("ClaimToken")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ClickedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("timestamp with time zone");
 

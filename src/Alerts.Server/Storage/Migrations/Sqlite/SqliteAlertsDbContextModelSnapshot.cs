@@ -97,6 +97,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<Guid?>("ClaimToken")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClickedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("TEXT");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Alerts.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAlertsDbContext))]
-    [Migration("20261203093749_DeliveryLedger")]
+    [Migration("20261203102139_DeliveryLedger")]
     partial class DeliveryLedger
     {
         /// <inheritdoc />
@@ -104,6 +104,9 @@ namespace Alerts.Storage.Migrations.Postgres
 
                     b.Property<Guid?>("ClaimToken")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ClickedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("timestamp with time zone");

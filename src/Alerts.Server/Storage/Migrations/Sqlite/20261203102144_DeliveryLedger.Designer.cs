@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alerts.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAlertsDbContext))]
-    [Migration("20261203093753_DeliveryLedger")]
+    [Migration("20261203102144_DeliveryLedger")]
     partial class DeliveryLedger
     {
         /// <inheritdoc />
@@ -98,6 +98,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClickedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("HeldUntil")

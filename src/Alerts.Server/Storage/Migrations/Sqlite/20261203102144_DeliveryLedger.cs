@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Alerts.Storage.Migrations.Postgres
+namespace Alerts.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class DeliveryLedger : Migration
@@ -18,48 +17,54 @@ namespace Alerts.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<int>(
                 name: "Expired",
                 table: "notifications",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "PlannedThrough",
                 table: "notifications",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "Attempts",
                 table: "deliveries",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "ClaimToken",
                 table: "deliveries",
-                type: "uuid",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ClickedAt",
+                table: "deliveries",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "LeaseUntil",
                 table: "deliveries",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "outbox_messages",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    NotificationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    AvailableAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    PublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Publications = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    NotificationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AvailableAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Publications = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -100,6 +105,10 @@ namespace Alerts.Storage.Migrations.Postgres
                 table: "deliveries");
 
             migrationBuilder.DropColumn(
+                name: "ClickedAt",
+                table: "deliveries");
+
+            migrationBuilder.DropColumn(
                 name: "LeaseUntil",
                 table: "deliveries");
 
@@ -107,9 +116,9 @@ namespace Alerts.Storage.Migrations.Postgres
                 name: "notification_batches",
                 columns: table => new
                 {
-                    NotificationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    BatchNumber = table.Column<int>(type: "integer", nullable: false),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    NotificationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    BatchNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
