@@ -36,6 +36,8 @@ public static class ApplicationExtensions
         services.AddAlertsDigests();
         services.AddApiKeyAuthentication(configuration);
         services.AddAlertsRateLimiting(configuration);
+        services.AddAlertsForwardedHeaders();
+        builder.AddAlertsManagement();
         services.AddAlertsCors(configuration);
         services.AddScoped<SubscriptionValidator>();
         services.AddScoped<SubscriptionRegistry>();
@@ -58,20 +60,25 @@ public static class ApplicationExtensions
     public static WebApplication MapApplication(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<AlertsOptions>();
+        app.UseAlertsForwardedHeaders();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = RevalidateWorkerAndEmbedScripts });
         app.UseRouting();
+        app.UseManagementNetworks();
+        app.UseRequestBodyLimits();
         app.UseCors();
         app.UseRateLimiter();
+        app.UseFailedAuthThrottle();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseHttpMetrics();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapMetrics("/metrics");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).RestrictToManagement(app.Services, openByDefault: true);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).RestrictToManagement(app.Services, openByDefault: true);
+        app.MapMetrics("/metrics").RestrictToManagement(app.Services, openByDefault: false);
 
         if (options.Has(ServerRoles.Api))
         {
