@@ -39,6 +39,7 @@ public sealed class AlertSender(
 
         var notification = validator.ToNotification(request, Guid.CreateVersion7(), keyName, now);
         notification.IdempotencyKey = scopedKey;
+        notification.IdempotencyBodyHash = scopedKey is null ? null : IdempotencyKeys.BodyHash(request);
         var when = notification.SendAt is { } sendAt ? $"scheduled for {sendAt:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "queued to send now";
         db.Notifications.Add(notification);
         db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, keyName, when, now));

@@ -34,6 +34,8 @@ public sealed class Notification
     /// <summary>The API key name that sent it, or "cms" for article events.</summary>
     public string? CreatedBy { get; set; }
     public string? IdempotencyKey { get; set; }
+    /// <summary>SHA-256 of the request sent with <see cref="IdempotencyKey"/>; the same key with other content is refused.</summary>
+    public string? IdempotencyBodyHash { get; set; }
     /// <summary>Set once every batch has been published, so a re-planned fan-out is known to be complete.</summary>
     public bool Planned { get; set; }
     public int BatchCount { get; set; }
@@ -77,6 +79,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Topic).HasMaxLength(32);
         builder.Property(n => n.CreatedBy).HasMaxLength(100);
         builder.Property(n => n.IdempotencyKey).HasMaxLength(200);
+        builder.Property(n => n.IdempotencyBodyHash).HasMaxLength(64);
         builder.HasIndex(n => n.ArticleId).IsUnique();
         builder.HasIndex(n => n.IdempotencyKey).IsUnique();
         builder.HasIndex(n => n.CreatedAt);
