@@ -48,6 +48,8 @@ public static class ApplicationExtensions
     /// <summary>Prepares the store and keys before the first request or message is taken.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
+        // Options checked at start (ValidateOnStart) are checked now, before the store is touched.
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         await app.Services.MigrateAlertsStoreAsync();
         await app.Services.GetRequiredService<VapidKeyring>().LoadAsync(app.Services, CancellationToken.None);
         if (app.Services.GetRequiredService<AlertsOptions>().Has(ServerRoles.Scheduler))
