@@ -11,6 +11,10 @@ public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; img-src 'self' https: http: data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    /// <summary>Hangfire's dashboard (Admin only) sets a few style attributes; it runs no inline script.</summary>
+    public const string DashboardPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public const string ReferrerPolicy = "strict-origin-when-cross-origin";
 
     public static bool IsEmbedScript(PathString path) =>
@@ -29,7 +33,9 @@ public static class SecurityHeaders
             }
             else
             {
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
+                    ? DashboardPolicy
+                    : ContentSecurityPolicy;
                 headers.XFrameOptions = "DENY";
             }
             return Task.CompletedTask;
