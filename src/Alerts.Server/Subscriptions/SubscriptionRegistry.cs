@@ -11,9 +11,9 @@ public sealed record SubscribeResult(SubscribeOutcome Outcome, Subscription Subs
 public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
 {
     /// <summary>
-    /// Registers the endpoint, or refreshes the subscription that has it. The same keys refresh it
-    /// (a new token; the previous one keeps working). Other keys replace the old ones only with the
-    /// subscription's token: otherwise whoever learnt an endpoint could redirect its pushes.
+    /// Registers the endpoint, or refreshes the subscription that has it, with a new token each time
+    /// (the previous one keeps working). The same keys are enough to refresh it; other keys replace the
+    /// old ones only with the subscription's token: otherwise whoever learnt an endpoint could redirect its pushes.
     /// </summary>
     public async Task<SubscribeResult> SubscribeAsync(
         PushTarget target, SubscriptionPreferences preferences, string? presentedToken, CancellationToken cancellationToken)
@@ -28,7 +28,7 @@ public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
             if (existing is not null && !sameKeys && !holdsToken) return new SubscribeResult(SubscribeOutcome.KeysNeedToken, existing, null);
 
             var now = time.GetUtcNow().UtcDateTime;
-            var token = holdsToken ? presentedToken! : SubscriptionTokens.NewToken();
+            var token = SubscriptionTokens.NewToken();
             var subscription = existing ?? new Subscription
             {
                 Id = Guid.CreateVersion7(),
@@ -40,7 +40,7 @@ public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
                 TimeZone = preferences.TimeZone,
                 CreatedAt = now,
             };
-            if (existing is not null && !holdsToken)
+            if (existing is not null)
             {
                 subscription.PreviousTokenHash = subscription.TokenHash;
                 subscription.TokenHash = SubscriptionTokens.Hash(token);

@@ -74,7 +74,10 @@ public sealed class EndpointTakeoverTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(created.Id, json.GetProperty("id").GetGuid());
-        Assert.Equal(created.Token, json.GetProperty("token").GetString());
+        var newToken = json.GetProperty("token").GetString()!;
+        Assert.NotEqual(created.Token, newToken);
+        Assert.Equal(HttpStatusCode.OK, await ReadWithAsync(created.Id, newToken));
+        Assert.Equal(HttpStatusCode.OK, await ReadWithAsync(created.Id, created.Token));
     }
 
     [Fact]
