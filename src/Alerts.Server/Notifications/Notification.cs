@@ -33,9 +33,9 @@ public sealed class Notification
     public DateTime? CompletedAt { get; set; }
     /// <summary>The API key name that sent it, or "cms" for article events.</summary>
     public string? CreatedBy { get; set; }
-    public string? IdempotencyKey { get; set; }
     /// <summary>SHA-256 of the request sent with <see cref="IdempotencyKey"/>; the same key with other content is refused.</summary>
     public string? IdempotencyBodyHash { get; set; }
+    public string? IdempotencyKey { get; set; }
     /// <summary>Set once every batch has been published, so a re-planned fan-out is known to be complete.</summary>
     public bool Planned { get; set; }
     public int BatchCount { get; set; }
