@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Alerts.Security;
 
 namespace Alerts.IntegrationTests.Security;
 
@@ -55,9 +54,6 @@ public sealed class RequestLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
         Assert.Contains("larger than 64 KB", await over.Content.ReadAsStringAsync());
     }
-
-    [Fact]
-    public void Import_limit_is_100_MB() => Assert.Equal("100 MB", RequestBodyLimits.Describe(RequestBodyLimits.Import));
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 }
