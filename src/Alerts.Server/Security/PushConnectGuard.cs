@@ -38,7 +38,7 @@ public sealed class PushConnectGuard
             ? addresses
             : addresses.Where(a => !ForbiddenAddresses.Contains(a)).ToArray();
         if (allowed.Length == 0)
-            throw new HttpRequestException(HttpRequestError.ConnectionError,
+            throw new PushDestinationRefusedException(
                 $"Refused to connect to {host}:{port}: it resolves only to loopback, private, link-local or other non-public addresses.");
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -57,6 +57,12 @@ public sealed class PushConnectGuard
     private bool IsTrusted(Uri? requestUri) =>
         requestUri is { Scheme: "http" } && _trusted.Contains((requestUri.Host.ToLowerInvariant(), requestUri.Port));
 }
+
+/// <summary>
+/// The push client would not connect: the host resolves only to addresses a push must never reach.
+/// SocketsHttpHandler hands it on as the InnerException of an HttpRequestException; retrying cannot help.
+/// </summary>
+public sealed class PushDestinationRefusedException(string message) : IOException(message);
 
 /// <summary>Addresses a push must never reach: everything that is not the public internet.</summary>
 public static class ForbiddenAddresses

@@ -59,7 +59,8 @@ public sealed class PushConnectGuardTests : IDisposable
     {
         var client = Client("https://fcm.googleapis.com", $"https://127.0.0.1:{Port}", "https://*.push.apple.com");
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(string.Format(endpoint, Port), new StringContent("x")));
-        Assert.Contains("Refused to connect", error.ToString());
+        Assert.IsType<PushDestinationRefusedException>(error.InnerException);
+        Assert.Contains("Refused to connect", error.InnerException.Message);
         await Task.Delay(100);
         Assert.Equal(0, _connections);
     }
