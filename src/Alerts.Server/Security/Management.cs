@@ -74,22 +74,39 @@ public static class ManagementSetup
         where TBuilder : IEndpointConventionBuilder
     {
         var options = services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        builder.WithMetadata(ManagementRoute.Instance);
         if (options.Urls.Count > 0) builder.RequireHost(options.Ports.Select(p => $"*:{p}").ToArray());
         if (options.Urls.Count > 0 && options.AllowedNetworks.Count == 0) return builder;
         if (options.Urls.Count == 0 && options.AllowedNetworks.Count == 0 && openByDefault) return builder;
         return builder.WithMetadata(new ManagementNetworks(options.AllowedNetworks.Select(n => System.Net.IPNetwork.Parse(n)).ToList()));
     }
 
-    /// <summary>After routing: a management route asked from elsewhere answers 404, as if it were not there.</summary>
-    public static IApplicationBuilder UseManagementNetworks(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    /// <summary>
+    /// After routing: a management route asked from elsewhere answers 404, as if it were not there; so
+    /// does any other route asked on a management port.
+    /// </summary>
+    public static IApplicationBuilder UseManagementNetworks(this IApplicationBuilder app)
     {
-        if (http.GetEndpoint()?.Metadata.GetMetadata<ManagementNetworks>() is { } networks && !networks.Allows(http.Connection.RemoteIpAddress))
+        var managementPorts = app.ApplicationServices.GetRequiredService<IOptions<ManagementOptions>>().Value.Ports;
+        return app.Use(async (http, next) =>
         {
-            await Results.Problem("Not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found").ExecuteAsync(http);
-            return;
-        }
-        await next(http);
-    });
+            var endpoint = http.GetEndpoint();
+            var refused = endpoint?.Metadata.GetMetadata<ManagementNetworks>() is { } networks
+                ? !networks.Allows(http.Connection.RemoteIpAddress)
+                : managementPorts.Contains(http.Connection.LocalPort) && endpoint?.Metadata.GetMetadata<ManagementRoute>() is null;
+            if (refused)
+            {
+                await Results.Problem("Not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found").ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
+    }
+
+    private sealed class ManagementRoute
+    {
+        public static readonly ManagementRoute Instance = new();
+    }
 
     private sealed record ManagementNetworks(IReadOnlyList<System.Net.IPNetwork> Networks)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Alerts.IntegrationTests.Security;
 
@@ -57,5 +58,36 @@ public sealed class ManagementRoutesTests
         Assert.Equal(HttpStatusCode.NotFound, (await public_.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task On_its_own_port_the_management_listener_serves_metrics_and_health_and_nothing_else()
+    {
+        var (appPort, managementPort) = (FreePort(), FreePort());
+        await using var server = await EmbeddedServer.StartAsync(s => s["Alerts:ManagementUrls"] = $"http://127.0.0.1:{managementPort}", waitUntilReady: false);
+        server.Server.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, appPort);
+            kestrel.Listen(IPAddress.Loopback, managementPort);
+        });
+        server.Server.StartServer();
+        var app = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+        var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}") };
+        for (var i = 0; i < 300 && !(await management.GetAsync("/health/ready")).IsSuccessStatusCode; i++) await Task.Delay(100);
+
+        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/api/sections")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/editor")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.GetAsync("/api/sections")).StatusCode);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
