@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Alerts.WebPush;
 using Microsoft.Data.Sqlite;
 
@@ -50,6 +51,29 @@ public sealed class StoredSecretsTests
         var after = await AllTextAsync(server.DatabaseFile);
         Assert.DoesNotContain(after, v => v.Contains(reader.Id.ToString()) || v.Contains(reader.P256dh) || v.Contains(reader.Auth));
         Assert.DoesNotContain(after, v => v.Contains(created.Id.ToString(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task After_erasure_only_anonymous_counts_remain()
+    {
+        await using var server = await EmbeddedServer.StartAsync();
+        var reader = TestSubscriber.Create();
+        var created = await server.Server.SubscribeAsync(server.Push, reader, ["world"]);
+        var sent = await server.Server.Editor().PostAsJsonAsync("/api/alerts", new { title = "Erased later", body = "b", url = "https://news.example/e", sections = new[] { "world" } });
+        var alertId = System.Text.Json.JsonDocument.Parse(await sent.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        await server.Push.WaitForDeliveredAsync(1, TimeSpan.FromSeconds(20));
+        await server.Server.WaitForNotificationAsync(n => n.GetProperty("id").GetGuid() == alertId && n.GetProperty("sent").GetInt32() == 1, TimeSpan.FromSeconds(20));
+
+        var client = server.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Token);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/subscriptions/{created.Id}")).StatusCode);
+
+        var after = await AllTextAsync(server.DatabaseFile);
+        Assert.DoesNotContain(after, v => v.Contains(reader.Id.ToString()) || v.Contains(reader.P256dh) || v.Contains(reader.Auth));
+        // The subscription's id survives only in delivery rows, which make the counts.
+        Assert.All(after.Where(v => v.Contains(created.Id.ToString(), StringComparison.OrdinalIgnoreCase)), v => Assert.StartsWith("deliveries:", v));
+        var alert = await server.Server.Editor().GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/alerts/{alertId}");
+        Assert.Equal(1, alert.GetProperty("sent").GetInt32());
     }
 
     [Fact]
