@@ -4,7 +4,7 @@ namespace Alerts.Security;
 /// Headers on every answer. Pages, APIs and errors get a CSP that allows only this origin's scripts
 /// and styles (no page has inline script or style) and may not be framed; images may come from any
 /// http(s) origin because the editors' preview shows the alert's image where it lives.
-/// The embed scripts (alerts.js, sw.js) are loaded by publishers' pages and workers on other origins,
+/// The embed scripts (alerts.js, the subscribe UI it loads, sw.js) are loaded by publishers' pages and workers on other origins,
 /// so they say so with Cross-Origin-Resource-Policy and carry no page policy of their own.
 /// </summary>
 public static class SecurityHeaders
@@ -17,8 +17,10 @@ public static class SecurityHeaders
 
     public const string ReferrerPolicy = "strict-origin-when-cross-origin";
 
+    /// <summary>Scripts publishers' pages and workers load from here: alerts.js, the UI it loads, and the service worker.</summary>
     public static bool IsEmbedScript(PathString path) =>
-        path.Equals("/alerts.js", StringComparison.OrdinalIgnoreCase) || path.Equals("/sw.js", StringComparison.OrdinalIgnoreCase);
+        path.Equals("/alerts.js", StringComparison.OrdinalIgnoreCase) || path.Equals("/sw.js", StringComparison.OrdinalIgnoreCase) ||
+        path.Equals("/js/subscribe-ui.js", StringComparison.OrdinalIgnoreCase);
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
     {

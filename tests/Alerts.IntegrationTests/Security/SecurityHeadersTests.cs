@@ -35,6 +35,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
     [Theory]
     [InlineData("/alerts.js")]
     [InlineData("/sw.js")]
+    [InlineData("/js/subscribe-ui.js")]
     public async Task Embed_scripts_may_be_loaded_by_publishers_sites(string path)
     {
         var response = await _server.Server.CreateClient().GetAsync(path);
