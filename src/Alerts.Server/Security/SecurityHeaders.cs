@@ -29,6 +29,8 @@ public static class SecurityHeaders
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = ReferrerPolicy;
+            // Over https (directly, or as a known proxy forwarded it) browsers are told to stay on https.
+            if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
             if (IsEmbedScript(http.Request.Path))
             {
                 headers["Cross-Origin-Resource-Policy"] = "cross-origin";

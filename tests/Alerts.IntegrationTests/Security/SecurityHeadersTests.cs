@@ -59,6 +59,17 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Over_https_browsers_are_told_to_stay_on_https()
+    {
+        var plain = await _server.Server.CreateClient().GetAsync("/");
+        var secure = _server.Server.CreateClient();
+        secure.BaseAddress = new Uri("https://localhost/");
+
+        Assert.Null(Header(plain, "Strict-Transport-Security"));
+        Assert.Equal("max-age=31536000", Header(await secure.GetAsync("/"), "Strict-Transport-Security"));
+    }
+
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
             ? string.Join(",", values) : null;
