@@ -36,15 +36,12 @@ public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
                 EndpointHash = endpointHash,
                 P256dh = target.P256dh,
                 Auth = target.Auth,
-                TokenHash = SubscriptionTokens.Hash(token),
+                TokenHash = "",
                 TimeZone = preferences.TimeZone,
                 CreatedAt = now,
             };
-            if (existing is not null)
-            {
-                subscription.PreviousTokenHash = subscription.TokenHash;
-                subscription.TokenHash = SubscriptionTokens.Hash(token);
-            }
+            subscription.PreviousTokenHash = existing?.TokenHash;
+            subscription.TokenHash = SubscriptionTokens.Hash(token);
             subscription.P256dh = target.P256dh;
             subscription.Auth = target.Auth;
             subscription.ConsecutiveFailures = 0;
