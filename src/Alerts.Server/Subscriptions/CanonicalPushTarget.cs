@@ -21,6 +21,19 @@ public static class CanonicalPushTarget
 
     public static string Key(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
+    /// <summary>A stored key in its one spelling (rows written before keys were stored canonically may be padded).</summary>
+    public static string Key(string stored)
+    {
+        try
+        {
+            return Key(System.Buffers.Text.Base64Url.DecodeFromChars(stored.TrimEnd('=')));
+        }
+        catch (FormatException)
+        {
+            return stored;
+        }
+    }
+
     private static string NormalizeEscapes(string value)
     {
         if (!value.Contains('%')) return value;

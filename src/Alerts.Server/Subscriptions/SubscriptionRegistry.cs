@@ -24,7 +24,8 @@ public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
             var existing = await db.Subscriptions.Include(s => s.Sections)
                 .FirstOrDefaultAsync(s => s.EndpointHash == endpointHash, cancellationToken);
             var holdsToken = existing is not null && SubscriptionTokens.Opens(presentedToken, existing);
-            var sameKeys = existing is not null && existing.P256dh == target.P256dh && existing.Auth == target.Auth;
+            var sameKeys = existing is not null &&
+                           CanonicalPushTarget.Key(existing.P256dh) == target.P256dh && CanonicalPushTarget.Key(existing.Auth) == target.Auth;
             if (existing is not null && !sameKeys && !holdsToken) return new SubscribeResult(SubscribeOutcome.KeysNeedToken, existing, null);
 
             var now = time.GetUtcNow().UtcDateTime;

@@ -22,4 +22,11 @@ public sealed class CanonicalPushTargetTests
         var bytes = Enumerable.Range(250, 16).Select(i => (byte)i).ToArray();
         Assert.Equal("-vv8_f7_AAECAwQFBgcICQ", CanonicalPushTarget.Key(bytes));
     }
+
+    [Fact]
+    public void Keys_stored_padded_read_back_in_the_one_spelling()
+    {
+        Assert.Equal("-vv8_f7_AAECAwQFBgcICQ", CanonicalPushTarget.Key("-vv8_f7_AAECAwQFBgcICQ=="));
+        Assert.Equal("-vv8_f7_AAECAwQFBgcICQ", CanonicalPushTarget.Key("-vv8_f7_AAECAwQFBgcICQ"));
+    }
 }
