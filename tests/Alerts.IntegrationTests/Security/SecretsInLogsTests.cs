@@ -10,7 +10,8 @@ namespace Alerts.IntegrationTests.Security;
 
 /// <summary>
 /// The main scenarios with every log line captured at Debug: subscribe, refresh, take-over attempt,
-/// read and change preferences, an editor's alert and an article pushed, a wrong key, unsubscribe.
+/// read and change preferences, an editor's alert and an article pushed (to readers whose push service
+/// answers 201, 410 and 400), a wrong key, unsubscribe.
 /// No line holds the VAPID private key, an API key, a subscription token, an endpoint or a reader's keys.
 /// </summary>
 public sealed class SecretsInLogsTests
@@ -58,6 +59,12 @@ public sealed class SecretsInLogsTests
         var other = TestSubscriber.Create();
         var endpoint = server.Push.EndpointFor(reader);
 
+        var gone = TestSubscriber.Create();
+        var refusing = TestSubscriber.Create();
+        await server.Server.SubscribeAsync(server.Push, gone, ["world"]);
+        await server.Server.SubscribeAsync(server.Push, refusing, ["world"]);
+        server.Push.Script(gone, FakeResponse.Gone());
+        server.Push.Script(refusing, FakeResponse.Status(400), FakeResponse.Status(400));
         var created = await server.Server.SubscribeAsync(server.Push, reader, ["world"]);
         var refreshed = await server.Server.SubscribeAsync(server.Push, reader, ["world", "sports"]);
         var takeover = await server.Server.CreateClient().PostAsJsonAsync("/api/subscriptions", new
@@ -74,6 +81,7 @@ public sealed class SecretsInLogsTests
         (await server.Server.Editor().PostAsJsonAsync("/api/alerts", new { title = "Breaking", body = "b", url = "https://news.example/b", sections = new[] { "world" } })).EnsureSuccessStatusCode();
         (await server.Server.Admin().PostAsJsonAsync("/api/articles", new { articleId = "logs-1", title = "Story", url = "https://news.example/s", sections = new[] { "world" } })).EnsureSuccessStatusCode();
         await server.Push.WaitForDeliveredAsync(2, TimeSpan.FromSeconds(20));
+        await server.Push.WaitForRequestsAsync(all => all.Count(p => p.SubscriberId == refusing.Id) >= 2 && all.Any(p => p.SubscriberId == gone.Id), TimeSpan.FromSeconds(20));
         var guesser = server.Server.CreateClient();
         guesser.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", wrongKey);
         await guesser.GetAsync("/api/alerts");
@@ -94,6 +102,9 @@ public sealed class SecretsInLogsTests
             ["reader's p256dh"] = reader.P256dh,
             ["reader's auth secret"] = reader.Auth,
             ["other p256dh"] = other.P256dh,
+            ["endpoint that answered 410"] = $"/push/{gone.Id}",
+            ["endpoint that answered 400"] = $"/push/{refusing.Id}",
+            ["auth secret of the one that answered 400"] = refusing.Auth,
         };
         foreach (var (what, secret) in secrets)
         {
