@@ -85,9 +85,11 @@ public sealed class EditorAlertTests(ProductionModeFixture fixture) : IClassFixt
         var key = Guid.NewGuid().ToString();
         var editor = Server.Editor();
 
-        var first = await editor.SendAcceptedAlertAsync(Alert("Drama series renewed", ["tv-shows"]), key);
+        // The very same request again (another body with the key is refused: see Security/IdempotencyTests).
+        var alert = Alert("Drama series renewed", ["tv-shows"]);
+        var first = await editor.SendAcceptedAlertAsync(alert, key);
         await Server.WaitForAlertAsync(first, "done", Timeout);
-        var (replay, body) = await editor.SendAlertAsync(Alert("Drama series renewed", ["tv-shows"]), key);
+        var (replay, body) = await editor.SendAlertAsync(alert, key);
         // A later alert to the same reader proves the replay had its chance to send and did not.
         var later = await editor.SendAcceptedAlertAsync(Alert("Cast announced", ["tv-shows"]));
         await Server.WaitForAlertAsync(later, "done", Timeout);

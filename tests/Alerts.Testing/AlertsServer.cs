@@ -19,8 +19,9 @@ namespace Alerts.Testing;
 public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<Program>
 {
-    public const string EditorKey = "editor-key-0123456789abcdef";
-    public const string AdminKey = "admin-key-0123456789abcdef";
+    // Random-looking, as start-up refuses placeholders and keys under 128 bits.
+    public const string EditorKey = "ed_4kQ9vT2mX7pL3sR8wN6zB1cF5hJ0yDa";
+    public const string AdminKey = "ad_7pW2nR9kL4xT6vQ1mZ8sB3cF5hJ0yGe";
     public const string VapidSubject = "mailto:newsroom@example.com";
 
     public static Dictionary<string, string?> BaseSettings(FakePushService push) => new()
@@ -34,6 +35,7 @@ public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings, 
         ["Alerts:ApiKeys:1:Key"] = AdminKey,
         ["Alerts:ApiKeys:1:Role"] = "Admin",
         ["Alerts:RateLimits:SubscribePerMinute"] = "10000",
+        ["Alerts:RateLimits:FailedAuthPerMinute"] = "10000",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

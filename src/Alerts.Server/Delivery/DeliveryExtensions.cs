@@ -27,14 +27,18 @@ public static class DeliveryExtensions
             {
                 client.Timeout = sp.GetRequiredService<IOptions<PushOptions>>().Value.RequestTimeout;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 // A push endpoint that redirects is not followed: the allow-list is checked on the endpoint itself.
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 MaxConnectionsPerServer = 256,
                 EnableMultipleHttp2Connections = true,
-            });
+                // Connects only to public addresses, resolved at connect time (see PushConnectGuard).
+                ConnectCallback = new PushConnectGuard(sp.GetRequiredService<IOptions<PushOptions>>()).ConnectAsync,
+            })
+            // The request log lines carry the endpoint URL, which is the reader's capability: none are written.
+            .RemoveAllLoggers();
         return services;
     }
 

@@ -26,7 +26,7 @@ public static class ApplicationExtensions
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(SectionCatalog.From(configuration));
+        services.AddSections(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -38,6 +38,8 @@ public static class ApplicationExtensions
         services.AddAlertsDigests();
         services.AddApiKeyAuthentication(configuration);
         services.AddAlertsRateLimiting(configuration);
+        services.AddAlertsForwardedHeaders();
+        builder.AddAlertsManagement();
         services.AddAlertsCors(configuration);
         services.AddScoped<SubscriptionValidator>();
         services.AddScoped<SubscriptionRegistry>();
@@ -48,6 +50,8 @@ public static class ApplicationExtensions
     /// <summary>Prepares the store and keys before the first request or message is taken.</summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
+        // Options checked at start (ValidateOnStart) are checked now, before the store is touched.
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         await app.Services.MigrateAlertsStoreAsync();
         await app.Services.GetRequiredService<VapidKeyring>().LoadAsync(app.Services, CancellationToken.None);
         if (app.Services.GetRequiredService<AlertsOptions>().Has(ServerRoles.Scheduler))
@@ -61,20 +65,25 @@ public static class ApplicationExtensions
     public static WebApplication MapApplication(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<AlertsOptions>();
+        app.UseAlertsForwardedHeaders();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = RevalidateWorkerAndEmbedScripts });
         app.UseRouting();
+        app.UseManagementNetworks();
+        app.UseRequestBodyLimits();
         app.UseCors();
         app.UseRateLimiter();
+        app.UseFailedAuthThrottle();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseHttpMetrics();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapMetrics("/metrics");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).RestrictToManagement(app.Services, openByDefault: true);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).RestrictToManagement(app.Services, openByDefault: true);
+        app.MapMetrics("/metrics").RestrictToManagement(app.Services, openByDefault: false);
 
         if (options.Has(ServerRoles.Api))
         {

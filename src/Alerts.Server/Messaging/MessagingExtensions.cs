@@ -29,6 +29,7 @@ public static class MessagingExtensions
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.DisableUsageTelemetry();
             if (options.Has(ServerRoles.Worker))
             {
                 // Every consumer in this assembly, each with its ConsumerDefinition (queue name, retries, limits).

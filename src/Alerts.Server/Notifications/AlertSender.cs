@@ -31,6 +31,7 @@ public sealed class AlertSender(AlertsDbContext db, EditorAlertValidator validat
 
         var notification = validator.ToNotification(request, Guid.CreateVersion7(), keyName, now);
         notification.IdempotencyKey = scopedKey;
+        notification.IdempotencyBodyHash = scopedKey is null ? null : IdempotencyKeys.BodyHash(request);
         var when = notification.SendAt is { } sendAt ? $"scheduled for {sendAt:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "queued to send now";
         NotificationIntake.Add(db, notification, now);
         db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, keyName, when, now));

@@ -52,7 +52,7 @@ public static class EditorAlertsApi
 
     private static async Task<Results<Accepted<AlertAccepted>, ProblemHttpResult>> Send(
         EditorAlertRequest? request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal user,
-        EditorAlertValidator validator, AlertSender sender, CancellationToken cancellationToken)
+        EditorAlertValidator validator, AlertSender sender, AlertsDbContext db, HttpResponse response, CancellationToken cancellationToken)
     {
         var errors = validator.Validate(request);
         if (idempotencyKey is not null && (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > EditorAlertLimits.IdempotencyKeyLength))
@@ -60,6 +60,13 @@ public static class EditorAlertsApi
         if (errors.Any) return errors.ToProblem();
 
         var accepted = await sender.AcceptAsync(request!, user.KeyName(), idempotencyKey?.Trim(), cancellationToken);
+        if (accepted.Replayed)
+        {
+            if (!await IdempotencyKeys.SameRequestAsync(db, accepted.Id, request!, cancellationToken))
+                return TypedResults.Problem($"{IdempotencyHeader}: this key was used in the last {AlertSender.IdempotencyWindow.TotalHours:0} hours for a different alert; use a new key for a new alert.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
+            response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
+        }
         return TypedResults.Accepted($"/api/alerts/{accepted.Id}", new AlertAccepted(accepted.Id, accepted.Status.ToString().ToLowerInvariant()));
     }
 

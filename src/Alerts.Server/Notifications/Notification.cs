@@ -37,6 +37,8 @@ public sealed class Notification
     public DateTime? CompletedAt { get; set; }
     /// <summary>The API key name that sent it, or "cms" for article events.</summary>
     public string? CreatedBy { get; set; }
+    /// <summary>SHA-256 of the request sent with <see cref="IdempotencyKey"/>; the same key with other content is refused.</summary>
+    public string? IdempotencyBodyHash { get; set; }
     public string? IdempotencyKey { get; set; }
     /// <summary>Set once the whole audience is in batches; until then the planner resumes after <see cref="PlannedThrough"/>.</summary>
     public bool Planned { get; set; }
@@ -83,6 +85,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Topic).HasMaxLength(32);
         builder.Property(n => n.CreatedBy).HasMaxLength(100);
         builder.Property(n => n.IdempotencyKey).HasMaxLength(200);
+        builder.Property(n => n.IdempotencyBodyHash).HasMaxLength(64);
         builder.HasIndex(n => n.ArticleId).IsUnique();
         builder.HasIndex(n => n.IdempotencyKey).IsUnique();
         builder.HasIndex(n => n.CreatedAt);

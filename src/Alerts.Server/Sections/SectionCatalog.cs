@@ -30,35 +30,75 @@ public sealed partial class SectionCatalog
 
     public string NameOf(string id) => _byId.TryGetValue(id, out var section) ? section.Name : id;
 
-    /// <summary>Reads and checks the configured sections; a mistake fails start-up naming the key.</summary>
+    /// <summary>Reads and checks the configured sections; a mistake fails naming the key.</summary>
     public static SectionCatalog From(IConfiguration configuration)
     {
-        var configured = configuration.GetSection(ConfigurationKey).GetChildren()
-            .Select((child, index) => (Index: index, Id: child["Id"], Name: child["Name"]))
-            .ToList();
-        if (configured.Count == 0) return new SectionCatalog(SeedSite);
+        var options = SectionOptions.From(configuration);
+        var errors = Validate(options);
+        if (errors.Count > 0) throw new InvalidOperationException(string.Join(" ", errors));
+        return From(options);
+    }
 
-        var sections = new List<Section>();
-        foreach (var (index, id, name) in configured)
+    public static SectionCatalog From(SectionOptions options) =>
+        options.Sections.Count == 0 ? new SectionCatalog(SeedSite) : new SectionCatalog(options.Sections.Select(s => new Section(s.Id!, s.Name!.Trim())).ToList());
+
+    internal static List<string> Validate(SectionOptions options)
+    {
+        var errors = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < options.Sections.Count; index++)
         {
+            var (id, name) = (options.Sections[index].Id, options.Sections[index].Name);
             if (string.IsNullOrWhiteSpace(id) || !SectionId().IsMatch(id))
-                throw new InvalidOperationException(
-                    $"Configuration key '{ConfigurationKey}:{index}:Id' must be lower-case letters, digits and dashes (got '{id}').");
+                errors.Add($"Configuration key '{ConfigurationKey}:{index}:Id' must be lower-case letters, digits and dashes (got '{id}').");
+            else if (!seen.Add(id))
+                errors.Add($"Configuration key '{ConfigurationKey}:{index}:Id' repeats the section '{id}'.");
             if (string.IsNullOrWhiteSpace(name))
-                throw new InvalidOperationException($"Configuration key '{ConfigurationKey}:{index}:Name' is required.");
-            if (sections.Any(s => s.Id == id))
-                throw new InvalidOperationException($"Configuration key '{ConfigurationKey}:{index}:Id' repeats the section '{id}'.");
-            sections.Add(new Section(id, name.Trim()));
+                errors.Add($"Configuration key '{ConfigurationKey}:{index}:Name' is required.");
         }
-        return new SectionCatalog(sections);
+        return errors;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
     private static partial Regex SectionId();
 }
 
+/// <summary>Alerts:Sections, a list of {Id, Name}; bound as the options' Sections.</summary>
+public sealed class SectionOptions
+{
+    public sealed class Entry
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+    }
+
+    public List<Entry> Sections { get; set; } = [];
+
+    public static SectionOptions From(IConfiguration configuration) =>
+        new() { Sections = configuration.GetSection(SectionCatalog.ConfigurationKey).Get<List<Entry>>() ?? [] };
+}
+
+internal sealed class SectionOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SectionOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SectionOptions options)
+    {
+        var errors = SectionCatalog.Validate(options);
+        return errors.Count == 0
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
+    }
+}
+
 public static class SectionsApi
 {
+    public static IServiceCollection AddSections(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SectionOptions>().Configure(options => options.Sections = SectionOptions.From(configuration).Sections).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SectionOptions>, SectionOptionsValidator>();
+        services.AddSingleton(sp => SectionCatalog.From(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SectionOptions>>().Value));
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapSectionsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/sections", (SectionCatalog catalog) =>

@@ -24,12 +24,17 @@ public sealed class ApiKeyOptions
     public const string EditorRole = "Editor";
     public const string AdminRole = "Admin";
     public const int MinimumKeyLength = 16;
+    public const double MinimumEntropyBits = 128;
+
+    /// <summary>Words that mark a documented example or a value nobody replaced.</summary>
+    public static readonly string[] PlaceholderWords = ["change-me", "changeme", "change_me", "example", "secret", "password", "placeholder", "default"];
 
     public List<ApiKey> Keys { get; set; } = [];
 
     public static ApiKeyOptions From(IConfiguration configuration) =>
         new() { Keys = configuration.GetSection(SectionKey).Get<List<ApiKey>>() ?? [] };
 
+    /// <summary>Every mistake, naming the key and never printing the secret.</summary>
     public IEnumerable<string> Validate()
     {
         for (var i = 0; i < Keys.Count; i++)
@@ -37,11 +42,40 @@ public sealed class ApiKeyOptions
             var key = Keys[i];
             var prefix = $"Configuration key '{SectionKey}:{i}";
             if (string.IsNullOrWhiteSpace(key.Name)) yield return $"{prefix}:Name' is required.";
+            else if (Keys.Take(i).Any(k => string.Equals(k.Name?.Trim(), key.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+                yield return $"{prefix}:Name' repeats the name '{key.Name}': the audit trail tells senders apart by name.";
             if (string.IsNullOrEmpty(key.Key) || key.Key.Length < MinimumKeyLength)
                 yield return $"{prefix}:Key' must be at least {MinimumKeyLength} characters.";
+            else if (PlaceholderWords.FirstOrDefault(w => key.Key.Contains(w, StringComparison.OrdinalIgnoreCase)) is { } word)
+                yield return $"{prefix}:Key' looks like a placeholder (it contains '{word}'); generate one, e.g. with 'openssl rand -base64 32'.";
+            else if (EstimatedEntropyBits(key.Key) < MinimumEntropyBits)
+                yield return $"{prefix}:Key' is too weak (about {EstimatedEntropyBits(key.Key):0} bits, at least {MinimumEntropyBits:0} needed); generate one, e.g. with 'openssl rand -base64 32'.";
             if (key.Role is not (EditorRole or AdminRole)) yield return $"{prefix}:Role' must be {EditorRole} or {AdminRole}.";
             if (Keys.Take(i).Any(k => k.Key == key.Key)) yield return $"{prefix}:Key' repeats another key.";
         }
+    }
+
+    /// <summary>
+    /// A rough upper bound on a key's strength: its length times log2 of the alphabet its characters
+    /// come from (lower case, upper case, digits, other). 32 random bytes in base64 give about 260 bits.
+    /// </summary>
+    public static double EstimatedEntropyBits(string key)
+    {
+        var alphabet = 0;
+        if (key.Any(char.IsAsciiLetterLower)) alphabet += 26;
+        if (key.Any(char.IsAsciiLetterUpper)) alphabet += 26;
+        if (key.Any(char.IsAsciiDigit)) alphabet += 10;
+        if (key.Any(c => !char.IsAsciiLetterOrDigit(c))) alphabet += 33;
+        return alphabet == 0 ? 0 : key.Length * Math.Log2(alphabet);
+    }
+}
+
+internal sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)
+    {
+        var errors = options.Validate().ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
 
@@ -57,11 +91,11 @@ public static class ApiKeyDefaults
 /// time, so neither timing nor logs reveal them; failures answer problem+json.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyOptions keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<ApiKeyOptions> keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private readonly (byte[] Hash, ApiKey Key)[] _keys =
-        keys.Keys.Select(k => (SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), k)).ToArray();
+        keys.Value.Keys.Select(k => (SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), k)).ToArray();
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -96,10 +130,9 @@ public static class ApiKeyExtensions
 {
     public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        var keys = ApiKeyOptions.From(configuration);
-        var errors = keys.Validate().ToList();
-        if (errors.Count > 0) throw new OptionsValidationException(ApiKeyOptions.SectionKey, typeof(ApiKeyOptions), errors);
-        services.AddSingleton(keys);
+        // Alerts:ApiKeys is a list, so it is bound as the options' Keys; checked when the host starts.
+        services.AddOptions<ApiKeyOptions>().Configure(keys => keys.Keys = ApiKeyOptions.From(configuration).Keys).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         services.AddAuthentication(ApiKeyDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
         services.AddAuthorizationBuilder()

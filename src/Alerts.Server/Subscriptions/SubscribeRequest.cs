@@ -65,19 +65,21 @@ public sealed class SubscriptionValidator(SectionCatalog sections, PushEndpointP
 
         var p256dh = subscription.Keys?.P256dh;
         var auth = subscription.Keys?.Auth;
+        byte[] key = [], secret = [];
         if (subscription.Keys is null) errors.Add("subscription.keys", "is required (p256dh and auth)");
         else
         {
             if (string.IsNullOrEmpty(p256dh)) errors.Add("subscription.keys.p256dh", "is required");
-            else if (p256dh.Length > 100 || !TryDecode(p256dh, out var key) || key.Length != 65)
+            else if (p256dh.Length > 100 || !TryDecode(p256dh, out key) || key.Length != 65)
                 errors.Add("subscription.keys.p256dh", "must be a base64url P-256 public key of 65 bytes");
             else if (!P256PublicKey.IsValid(key)) errors.Add("subscription.keys.p256dh", "is not a point on the P-256 curve");
 
             if (string.IsNullOrEmpty(auth)) errors.Add("subscription.keys.auth", "is required");
-            else if (auth.Length > 40 || !TryDecode(auth, out var secret) || secret.Length != 16)
+            else if (auth.Length > 40 || !TryDecode(auth, out secret) || secret.Length != 16)
                 errors.Add("subscription.keys.auth", "must be a base64url secret of 16 bytes");
         }
-        return errors.Any ? null : new PushTarget(endpoint!, p256dh!, auth!);
+        // Stored in one spelling each, so the same browser is recognised however it wrote them.
+        return errors.Any ? null : new PushTarget(CanonicalPushTarget.Endpoint(endpoint!), CanonicalPushTarget.Key(key), CanonicalPushTarget.Key(secret));
     }
 
     private SubscriptionPreferences? ValidatePreferences(SubscribeRequest request, ValidationErrors errors)

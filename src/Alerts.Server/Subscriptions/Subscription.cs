@@ -18,6 +18,11 @@ public sealed class Subscription
     public required string Auth { get; set; }
     /// <summary>SHA-256 of the management token; the token itself is shown once and never stored.</summary>
     public required string TokenHash { get; set; }
+    /// <summary>
+    /// The token before the last refresh without one: a browser re-posting its subscription gets a new
+    /// token, and the page that still holds the old one keeps working.
+    /// </summary>
+    public string? PreviousTokenHash { get; set; }
     public List<SubscriptionSection> Sections { get; set; } = [];
     public DeliveryMode Mode { get; set; }
     public DigestFrequency? DigestFrequency { get; set; }
@@ -53,6 +58,7 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         builder.Property(s => s.P256dh).HasMaxLength(100);
         builder.Property(s => s.Auth).HasMaxLength(40);
         builder.Property(s => s.TokenHash).HasMaxLength(64);
+        builder.Property(s => s.PreviousTokenHash).HasMaxLength(64);
         builder.Property(s => s.Mode).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.DigestFrequency).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.TimeZone).HasMaxLength(SubscriptionLimits.TimeZoneLength);

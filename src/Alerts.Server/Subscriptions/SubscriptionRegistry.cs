@@ -3,20 +3,33 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alerts.Subscriptions;
 
+public enum SubscribeOutcome { Created, Refreshed, KeysNeedToken }
+
+public sealed record SubscribeResult(SubscribeOutcome Outcome, Subscription Subscription, string? Token);
+
 /// <summary>Creates and updates subscriptions; one endpoint is one subscription.</summary>
 public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
 {
-    /// <summary>Registers the endpoint, or updates the existing subscription for it with a new token.</summary>
-    public async Task<(Subscription Subscription, string Token, bool Created)> SubscribeAsync(
-        PushTarget target, SubscriptionPreferences preferences, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers the endpoint, or refreshes the subscription that has it, with a new token each time
+    /// (the previous one keeps working). The same keys are enough to refresh it; other keys replace the
+    /// old ones only with the subscription's token: otherwise whoever learnt an endpoint could redirect its pushes.
+    /// </summary>
+    public async Task<SubscribeResult> SubscribeAsync(
+        PushTarget target, SubscriptionPreferences preferences, string? presentedToken, CancellationToken cancellationToken)
     {
         var endpointHash = SubscriptionTokens.Hash(target.Endpoint);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await db.Subscriptions.Include(s => s.Sections)
                 .FirstOrDefaultAsync(s => s.EndpointHash == endpointHash, cancellationToken);
-            var token = SubscriptionTokens.NewToken();
+            var holdsToken = existing is not null && SubscriptionTokens.Opens(presentedToken, existing);
+            var sameKeys = existing is not null &&
+                           CanonicalPushTarget.Key(existing.P256dh) == target.P256dh && CanonicalPushTarget.Key(existing.Auth) == target.Auth;
+            if (existing is not null && !sameKeys && !holdsToken) return new SubscribeResult(SubscribeOutcome.KeysNeedToken, existing, null);
+
             var now = time.GetUtcNow().UtcDateTime;
+            var token = SubscriptionTokens.NewToken();
             var subscription = existing ?? new Subscription
             {
                 Id = Guid.CreateVersion7(),
@@ -28,16 +41,17 @@ public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
                 TimeZone = preferences.TimeZone,
                 CreatedAt = now,
             };
+            subscription.PreviousTokenHash = existing?.TokenHash;
+            subscription.TokenHash = SubscriptionTokens.Hash(token);
             subscription.P256dh = target.P256dh;
             subscription.Auth = target.Auth;
-            subscription.TokenHash = SubscriptionTokens.Hash(token);
             subscription.ConsecutiveFailures = 0;
             Apply(subscription, preferences, now);
             if (existing is null) db.Subscriptions.Add(subscription);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return (subscription, token, existing is null);
+                return new SubscribeResult(existing is null ? SubscribeOutcome.Created : SubscribeOutcome.Refreshed, subscription, token);
             }
             catch (DbUpdateException e) when (attempt == 1 && db.IsUniqueViolation(e))
             {
@@ -67,6 +81,26 @@ public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
         Apply(subscription, preferences, now);
         await db.SaveChangesAsync(cancellationToken);
         return subscription;
+    }
+
+    /// <summary>
+    /// Erases a reader: the subscription (endpoint, keys, token hashes, preferences), its sections and
+    /// its digests. What remains is anonymous: delivery rows under an id nothing else points to, which
+    /// make the sent/clicked counts, and hourly click totals.
+    /// </summary>
+    public async Task EraseAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        var id = subscription.Id;
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var digests = db.Digests.Where(d => d.SubscriptionId == id);
+            await db.DigestStories.Where(s => digests.Any(d => d.Id == s.DigestId)).ExecuteDeleteAsync(ct);
+            await digests.ExecuteDeleteAsync(ct);
+            await db.SubscriptionSections.Where(s => s.SubscriptionId == id).ExecuteDeleteAsync(ct);
+            await db.Subscriptions.Where(s => s.Id == id).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
     }
 
     private static void Apply(Subscription subscription, SubscriptionPreferences preferences, DateTime now)

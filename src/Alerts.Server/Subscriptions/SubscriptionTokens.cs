@@ -14,4 +14,9 @@ public static class SubscriptionTokens
         token is not null &&
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(token)), Encoding.ASCII.GetBytes(storedHash));
 
+    /// <summary>The current token, or the one before the last refresh (see <see cref="Subscription.PreviousTokenHash"/>).</summary>
+    public static bool Opens(string? token, Subscription subscription) =>
+        Matches(token, subscription.TokenHash) |
+        (subscription.PreviousTokenHash is { } previous && Matches(token, previous));
+
 }

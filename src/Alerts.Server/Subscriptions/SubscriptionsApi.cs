@@ -34,15 +34,20 @@ public static class SubscriptionsApi
         s.TimeZone, s.Paused, s.CreatedAt);
 
     private static async Task<Results<Created<SubscriptionView>, Ok<SubscriptionView>, ProblemHttpResult>> Subscribe(
-        SubscribeRequest? request, SubscriptionValidator validator, SubscriptionRegistry registry, CancellationToken cancellationToken)
+        SubscribeRequest? request, HttpRequest http, SubscriptionValidator validator, SubscriptionRegistry registry, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (target, preferences) = validator.Validate(request, subscriptionRequired: true, errors);
         if (errors.Any) return errors.ToProblem();
 
-        var (subscription, token, created) = await registry.SubscribeAsync(target!, preferences!, cancellationToken);
-        var view = ToView(subscription, token);
-        return created ? TypedResults.Created($"/api/subscriptions/{subscription.Id}", view) : TypedResults.Ok(view);
+        var result = await registry.SubscribeAsync(target!, preferences!, BearerToken.From(http), cancellationToken);
+        // Says no more than needed: not the id, nor whether the token or the keys were wrong.
+        if (result.Outcome == SubscribeOutcome.KeysNeedToken)
+            return Problems.Conflict("This endpoint is already subscribed with other keys; send its token as 'Authorization: Bearer <token>' to change them.");
+        var view = ToView(result.Subscription, result.Token);
+        return result.Outcome == SubscribeOutcome.Created
+            ? TypedResults.Created($"/api/subscriptions/{result.Subscription.Id}", view)
+            : TypedResults.Ok(view);
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Get(
@@ -69,12 +74,11 @@ public static class SubscriptionsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        Guid id, HttpRequest http, AlertsDbContext db, CancellationToken cancellationToken)
+        Guid id, HttpRequest http, AlertsDbContext db, SubscriptionRegistry registry, CancellationToken cancellationToken)
     {
         var (subscription, problem) = await FindAuthorizedAsync(id, http, db, cancellationToken);
         if (problem is not null) return problem;
-        db.Subscriptions.Remove(subscription!);
-        await db.SaveChangesAsync(cancellationToken);
+        await registry.EraseAsync(subscription!, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -85,7 +89,7 @@ public static class SubscriptionsApi
         if (subscription is null) return (null, Problems.NotFound($"There is no subscription {id}."));
         var token = BearerToken.From(http);
         if (token is null) return (null, Problems.Unauthorized("Send the subscription's token as 'Authorization: Bearer <token>'."));
-        if (!SubscriptionTokens.Matches(token, subscription.TokenHash))
+        if (!SubscriptionTokens.Opens(token, subscription))
             return (null, Problems.Forbidden("The token does not belong to this subscription."));
         return (subscription, null);
     }

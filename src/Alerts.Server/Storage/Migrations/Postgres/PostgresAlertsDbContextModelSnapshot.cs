@@ -280,6 +280,10 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<int>("Held")
                         .HasColumnType("integer");
 
+                    b.Property<string>("IdempotencyBodyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -460,6 +464,10 @@ namespace Alerts.Storage.Migrations.Postgres
 
                     b.Property<bool>("Paused")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("PreviousTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<TimeOnly?>("QuietFrom")
                         .HasColumnType("time without time zone");

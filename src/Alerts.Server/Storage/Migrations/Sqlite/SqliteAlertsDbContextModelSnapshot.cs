@@ -275,6 +275,10 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<int>("Held")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IdempotencyBodyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -453,6 +457,10 @@ namespace Alerts.Storage.Migrations.Sqlite
 
                     b.Property<bool>("Paused")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<TimeOnly?>("QuietFrom")
                         .HasColumnType("TEXT");
