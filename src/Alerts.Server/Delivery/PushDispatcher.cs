@@ -100,6 +100,11 @@ public sealed class PushDispatcher(
             // Abandoned at shutdown: the push service may or may not have it, so it is retried.
             return Count(new PushAttemptResult(id, PushVerdict.Retry, Reason: "abandoned while the worker stopped"), host);
         }
+        catch (HttpRequestException e) when (e.InnerException is Security.PushDestinationRefusedException refused)
+        {
+            // The endpoint resolves to an address the service never connects to: no retry will change that.
+            return Count(new PushAttemptResult(id, PushVerdict.Rejected, Reason: refused.Message), host);
+        }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or IOException)
         {
             // Unreachable or slow: the push service's problem, not the reader's.

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Alerts.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAlertsDbContext))]
-    [Migration("20261203102139_DeliveryLedger")]
+    [Migration("20261203103555_DeliveryLedger")]
     partial class DeliveryLedger
     {
         /// <inheritdoc />
@@ -283,6 +283,10 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<int>("Held")
                         .HasColumnType("integer");
 
+                    b.Property<string>("IdempotencyBodyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -463,6 +467,10 @@ namespace Alerts.Storage.Migrations.Postgres
 
                     b.Property<bool>("Paused")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("PreviousTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<TimeOnly?>("QuietFrom")
                         .HasColumnType("time without time zone");

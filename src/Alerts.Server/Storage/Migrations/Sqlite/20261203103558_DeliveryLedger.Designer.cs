@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Alerts.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAlertsDbContext))]
-    [Migration("20261203102144_DeliveryLedger")]
+    [Migration("20261203103558_DeliveryLedger")]
     partial class DeliveryLedger
     {
         /// <inheritdoc />
@@ -278,6 +278,10 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<int>("Held")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IdempotencyBodyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -456,6 +460,10 @@ namespace Alerts.Storage.Migrations.Sqlite
 
                     b.Property<bool>("Paused")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<TimeOnly?>("QuietFrom")
                         .HasColumnType("TEXT");
