@@ -50,10 +50,11 @@ public static class OperatorCommands
             await error.WriteLineAsync($"{args[0]}: {e.Message}");
             return 1;
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Configuration mistakes: the message names the key (and never holds a secret).
+            // Configuration mistakes name their key; an unreachable store or broker says where. Neither holds a secret.
             await error.WriteLineAsync($"{args[0]}: {e.Message}");
+            if (e.GetBaseException() is { } cause && cause != e) await error.WriteLineAsync($"  caused by: {cause.Message}");
             return 1;
         }
     }
