@@ -3,13 +3,13 @@ using Alerts.Delivery;
 using Alerts.Digests;
 using Alerts.Messaging;
 using Alerts.Notifications;
+using Alerts.Observability;
 using Alerts.Sections;
 using Alerts.Security;
 using Alerts.Storage;
 using Alerts.Subscriptions;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
 using Prometheus;
 
@@ -40,6 +40,7 @@ public static class ApplicationExtensions
         services.AddScoped<SubscriptionValidator>();
         services.AddScoped<SubscriptionRegistry>();
         services.AddEditorAlerts();
+        services.AddAlertsObservability(configuration, options);
         return builder;
     }
 
@@ -69,9 +70,7 @@ public static class ApplicationExtensions
         app.UseAuthorization();
         app.UseHttpMetrics();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapMetrics("/metrics");
+        app.MapAlertsOperations();
 
         if (options.Has(ServerRoles.Api))
         {
