@@ -11,7 +11,10 @@ public static class ObservabilityExtensions
     {
         services.AddAlertsTelemetry(configuration);
         if (options.Has(ServerRoles.Scheduler))
+        {
             services.AddHealthChecks().AddCheck<HangfireHealthCheck>(HangfireHealthCheck.Name, tags: ["ready"]);
+            services.AddHostedService<StoreMetrics>();
+        }
         return services;
     }
 

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using Alerts.Observability;
+
+namespace Alerts.IntegrationTests;
+
+/// <summary>/metrics answers "who is subscribed to what" and "is Hangfire failing jobs" from the store.</summary>
+public sealed class StoreMetricsTests
+{
+    [Fact]
+    public async Task Metrics_count_subscriptions_by_section_and_mode_and_hangfire_jobs_by_state()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"alerts-metrics-{Guid.NewGuid():N}.db");
+        // Sections of this test's own, so servers of other tests in the process never write these series.
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        string local = $"local-{suffix}", weather = $"weather-{suffix}";
+        await using var push = await FakePushService.StartAsync(AlertsServer.VapidSubject);
+        var settings = AlertsServer.BaseSettings(push);
+        settings["ConnectionStrings:Alerts"] = $"Data Source={database}";
+        settings["Alerts:Sections:0:Id"] = local;
+        settings["Alerts:Sections:0:Name"] = "Local";
+        settings["Alerts:Sections:1:Id"] = weather;
+        settings["Alerts:Sections:1:Name"] = "Weather";
+        settings[StoreMetrics.RefreshIntervalKey] = "00:00:00.200";
+        await using var server = new AlertsServer(settings);
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+
+        await server.SubscribeAsync(push, TestSubscriber.Create(), [local]);
+        await server.SubscribeAsync(push, TestSubscriber.Create(), [local, weather]);
+        await server.SubscribeAsync(push, TestSubscriber.Create(), [local], new { mode = "digest", at = "08:00" });
+
+        var expected = new Dictionary<string, double>
+        {
+            [$"alerts_subscriptions{{section=\"{local}\",mode=\"instant\"}}"] = 2,
+            [$"alerts_subscriptions{{section=\"{local}\",mode=\"digest\"}}"] = 1,
+            [$"alerts_subscriptions{{section=\"{weather}\",mode=\"instant\"}}"] = 1,
+            [$"alerts_subscriptions{{section=\"{weather}\",mode=\"digest\"}}"] = 0,
+        };
+        var client = server.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        Dictionary<string, double> scraped;
+        do
+        {
+            scraped = Parse(await client.GetStringAsync("/metrics"));
+            if (expected.All(e => scraped.TryGetValue(e.Key, out var v) && v == e.Value)) break;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
+
+        foreach (var (series, value) in expected)
+            Assert.True(scraped.TryGetValue(series, out var actual) && actual == value, $"{series} should be {value}; /metrics has {(scraped.TryGetValue(series, out var v) ? v : "nothing")}");
+        Assert.True(scraped.ContainsKey("alerts_hangfire_jobs{state=\"failed\"}"), "alerts_hangfire_jobs{state=\"failed\"} is missing from /metrics");
+    }
+
+    private static Dictionary<string, double> Parse(string text) =>
+        Regex.Matches(text, @"^(alerts_[a-z_]+\{[^}]*\}) (\S+)$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+}
