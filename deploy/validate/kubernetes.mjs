@@ -68,7 +68,7 @@ function* projectRules(object) {
   if (!pod) return;
   for (const container of pod.containers) {
     for (const env of container.env ?? [])
-      if (/key|password|secret|connectionstrings/i.test(env.name) && env.value !== undefined && !/DrainTimeout|shutdownTimeout/.test(env.name))
+      if (/key|password|secret|connectionstrings/i.test(env.name) && env.value !== undefined && !/DrainTimeout/.test(env.name))
         yield `container ${container.name}: ${env.name} carries a value; reference a Secret instead`;
     for (const kind of ["requests", "limits"])
       for (const resource of ["cpu", "memory"])
