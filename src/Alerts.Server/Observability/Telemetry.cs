@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -17,6 +18,23 @@ public static class Telemetry
     public const string EnabledKey = "Alerts:Tracing:Enabled";
     public const string MassTransitSource = "MassTransit";
 
+    /// <summary>The service's own spans, for work that leaves a trace and picks it up later.</summary>
+    public const string SourceName = "Alerts";
+    public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>The current trace as a W3C traceparent, to keep with work that waits in the store (an outbox row).</summary>
+    public static string? CurrentTraceParent =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+
+    /// <summary>
+    /// Starts a span under a stored traceparent, so that work picked up later (an outbox row published
+    /// by the relay) joins the trace of the request that stored it. Null when nothing is listening.
+    /// </summary>
+    public static Activity? ContinueTrace(string name, string? traceParent, ActivityKind kind = ActivityKind.Producer) =>
+        ActivityContext.TryParse(traceParent, null, out var parent)
+            ? Source.StartActivity(name, kind, parent)
+            : Source.StartActivity(name, kind);
+
     public static IServiceCollection AddAlertsTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var exportOtlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
@@ -34,7 +52,7 @@ public static class Telemetry
                         aspNetCore.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
                     .AddHttpClientInstrumentation()
                     .AddNpgsql()
-                    .AddSource(MassTransitSource);
+                    .AddSource(MassTransitSource, SourceName);
                 if (exportOtlp) tracing.AddOtlpExporter();
             });
         return services;
