@@ -10,6 +10,7 @@ using Alerts.Subscriptions;
 using Alerts.Observability;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
 using Prometheus;
 
@@ -70,7 +71,9 @@ public static class ApplicationExtensions
         app.UseAuthorization();
         app.UseHttpMetrics();
 
-        app.MapAlertsOperations();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
+        app.MapMetrics("/metrics");
 
         if (options.Has(ServerRoles.Api))
         {

@@ -1,6 +1,4 @@
 using Alerts.Hosting;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Prometheus;
 
 namespace Alerts.Observability;
 
@@ -16,18 +14,5 @@ public static class ObservabilityExtensions
             services.AddHostedService<StoreMetrics>();
         }
         return services;
-    }
-
-    /// <summary>/health/live (the process answers), /health/ready (its dependencies, as JSON) and /metrics.</summary>
-    public static IEndpointRouteBuilder MapAlertsOperations(this IEndpointRouteBuilder app)
-    {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains("ready"),
-            ResponseWriter = HealthReportWriter.WriteAsync,
-        });
-        app.MapMetrics("/metrics");
-        return app;
     }
 }
