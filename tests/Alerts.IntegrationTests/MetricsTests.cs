@@ -1,11 +1,41 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Alerts.Observability;
 
 namespace Alerts.IntegrationTests;
 
-/// <summary>/metrics answers "who is subscribed to what" and "is Hangfire failing jobs" from the store.</summary>
-public sealed class StoreMetricsTests
+/// <summary>/metrics answers "is the alert out?", "who is subscribed to what" and "is Hangfire failing jobs".</summary>
+public sealed class MetricsTests
 {
+    [Fact]
+    public async Task After_a_fan_out_metrics_count_the_pushes_that_were_sent()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"alerts-metrics-{Guid.NewGuid():N}.db");
+        await using var push = await FakePushService.StartAsync(AlertsServer.VapidSubject);
+        var settings = AlertsServer.BaseSettings(push);
+        settings["ConnectionStrings:Alerts"] = $"Data Source={database}";
+        await using var server = new AlertsServer(settings);
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+        var readers = Enumerable.Range(0, 3).Select(_ => TestSubscriber.Create()).ToList();
+        foreach (var reader in readers) await server.SubscribeAsync(push, reader, ["business"]);
+        var client = server.CreateClient();
+        // Counters are per process and other tests send too: compare what this fan-out added, at least.
+        var before = Parse(await client.GetStringAsync("/metrics"));
+
+        var response = await server.Editor().PostAsJsonAsync("/api/alerts", new { title = "Counted", body = "b", url = "https://news.example/counted", sections = new[] { "business" } });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        await push.WaitForDeliveredAsync(readers.Count, TimeSpan.FromSeconds(30));
+        var after = Parse(await client.GetStringAsync("/metrics"));
+
+        Assert.True(Sum(after, "alerts_push_results_total", "outcome=\"sent\"") - Sum(before, "alerts_push_results_total", "outcome=\"sent\"") >= readers.Count,
+            "alerts_push_results_total{outcome=\"sent\"} did not count the pushes sent");
+        Assert.True(Sum(after, "alerts_push_request_seconds_count", "") - Sum(before, "alerts_push_request_seconds_count", "") >= readers.Count,
+            "alerts_push_request_seconds did not time the push requests");
+    }
+
+    private static double Sum(Dictionary<string, double> metrics, string name, string label) =>
+        metrics.Where(m => (m.Key == name || m.Key.StartsWith(name + "{", StringComparison.Ordinal)) && m.Key.Contains(label, StringComparison.Ordinal)).Sum(m => m.Value);
+
     [Fact]
     public async Task Metrics_count_subscriptions_by_section_and_mode_and_hangfire_jobs_by_state()
     {
@@ -51,6 +81,6 @@ public sealed class StoreMetricsTests
     }
 
     private static Dictionary<string, double> Parse(string text) =>
-        Regex.Matches(text, @"^(alerts_[a-z_]+\{[^}]*\}) (\S+)$", RegexOptions.Multiline)
+        Regex.Matches(text, @"^(alerts_[a-z_]+(?:\{[^}]*\})?) (\S+)$", RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
 }
