@@ -55,7 +55,7 @@ public sealed class TracingTests(TracingTests.TracedFixture fixture) : IClassFix
         var trace = InTrace(request).ToList();
         var consumers = trace.Where(a => a.Source.Name == Telemetry.MassTransitSource && a.Kind == ActivityKind.Consumer).ToList();
 
-        Assert.True(pushes is { Count: >= 2 }, $"No push requests in the alert's trace; it holds: {Describe(trace)}");
+        Assert.True(pushes is { Count: >= 2 }, $"No push requests in the alert's trace (work stored on the way, such as an outbox row, must keep Telemetry.CurrentTraceParent and resume it with Telemetry.ContinueTrace); it holds: {Describe(trace)}");
         Assert.True(consumers.Count >= 1, $"No bus consumer in the alert's trace; it holds: {Describe(trace)}");
         Assert.Contains(trace, a => a.Source.Name == Telemetry.MassTransitSource && a.Kind == ActivityKind.Producer);
         Assert.Contains(trace, a => a.Source.Name == "Npgsql");
