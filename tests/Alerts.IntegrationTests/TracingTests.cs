@@ -52,6 +52,8 @@ public sealed class TracingTests(TracingTests.TracedFixture fixture) : IClassFix
             var found = InTrace(request).Where(a => a.Kind == ActivityKind.Client && Equals(a.GetTagItem("server.port"), pushPort)).ToList();
             return found.Count >= readers.Length ? found : null;
         });
+        // Spans are exported when they end, parents after their children: wait until each push's chain is complete.
+        await WaitForAsync(() => pushes is not null && pushes.All(p => ChainEndsAt(p, request!)) ? pushes : null);
         var trace = InTrace(request).ToList();
         var consumers = trace.Where(a => a.Source.Name == Telemetry.MassTransitSource && a.Kind == ActivityKind.Consumer).ToList();
 
@@ -86,6 +88,12 @@ public sealed class TracingTests(TracingTests.TracedFixture fixture) : IClassFix
         activity.Kind == ActivityKind.Server && Equals(activity.GetTagItem("http.request.method"), method) && Equals(activity.GetTagItem("url.path"), path);
 
     private IEnumerable<Activity> InTrace(Activity root) => fixture.Exported.Where(a => a.TraceId == root.TraceId);
+
+    private bool ChainEndsAt(Activity push, Activity request)
+    {
+        var byId = InTrace(request).ToDictionary(a => a.SpanId);
+        return Ancestors(push, byId).LastOrDefault()?.SpanId == request.SpanId;
+    }
 
     private static IEnumerable<Activity> Ancestors(Activity activity, Dictionary<ActivitySpanId, Activity> byId)
     {
