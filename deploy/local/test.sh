@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+bash deploy/validate/validate.sh
 bash deploy/local/services.sh
 dotnet build Alerts.sln -nologo -v quiet
 log=$(mktemp)

@@ -8,6 +8,7 @@ using Alerts.Sections;
 using Alerts.Security;
 using Alerts.Storage;
 using Alerts.Subscriptions;
+using Alerts.Observability;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -44,6 +45,7 @@ public static class ApplicationExtensions
         services.AddScoped<SubscriptionValidator>();
         services.AddScoped<SubscriptionRegistry>();
         services.AddEditorAlerts();
+        services.AddAlertsObservability(configuration, options);
         return builder;
     }
 
@@ -82,7 +84,8 @@ public static class ApplicationExtensions
         app.UseHttpMetrics();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).RestrictToManagement(app.Services, openByDefault: true);
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).RestrictToManagement(app.Services, openByDefault: true);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync })
+            .RestrictToManagement(app.Services, openByDefault: true);
         app.MapMetrics("/metrics").RestrictToManagement(app.Services, openByDefault: false);
 
         if (options.Has(ServerRoles.Api))

@@ -27,7 +27,7 @@ public static class SchedulerExtensions
         if (options.Has(ServerRoles.Scheduler))
             services.AddHangfireServer(server =>
             {
-                server.ServerName = $"alerts-{Environment.MachineName}-{Environment.ProcessId}";
+                server.ServerName = Observability.HangfireHealthCheck.ServerNamePrefix;
                 server.WorkerCount = Math.Max(2, Environment.ProcessorCount);
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });

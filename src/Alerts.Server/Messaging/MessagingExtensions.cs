@@ -7,7 +7,7 @@ namespace Alerts.Messaging;
 public static class MessagingExtensions
 {
     public const string RabbitMqConnectionKey = "ConnectionStrings:RabbitMq";
-    private const string DefaultRabbitMq = "amqp://guest:guest@127.0.0.1:5672/";
+    internal const string DefaultRabbitMq = "amqp://guest:guest@127.0.0.1:5672/";
 
     /// <summary>
     /// MassTransit over RabbitMQ in production, in memory on a laptop: the same consumers either way.

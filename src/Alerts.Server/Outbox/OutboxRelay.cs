@@ -103,9 +103,12 @@ public sealed class OutboxRelay(
             timeout.CancelAfter(settings.PublishTimeout);
             var plans = await bus.GetSendEndpoint(PlanQueue);
             var batches = await bus.GetSendEndpoint(BatchQueue);
-            await Task.WhenAll(rows.Select(row => row.Kind == OutboxKind.PlanNotification
-                ? plans.Send(OutboxMessages.ToMessage(row), timeout.Token)
-                : batches.Send(OutboxMessages.ToMessage(row), timeout.Token)));
+            await Task.WhenAll(rows.Select(async row =>
+            {
+                // The publication joins the trace of the request (or consumer) that wrote the row.
+                using var activity = Observability.Telemetry.ContinueTrace("outbox publish", OutboxMessages.TraceParent(row));
+                await (row.Kind == OutboxKind.PlanNotification ? plans : batches).Send(OutboxMessages.ToMessage(row), timeout.Token);
+            }));
         }
 
         var ids = rows.Select(r => r.Id).ToList();
