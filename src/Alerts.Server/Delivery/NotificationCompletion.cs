@@ -1,6 +1,7 @@
 using Alerts.Notifications;
 using Alerts.Storage;
 using Microsoft.EntityFrameworkCore;
+using Prometheus;
 
 namespace Alerts.Delivery;
 
@@ -11,6 +12,10 @@ namespace Alerts.Delivery;
 /// </summary>
 public sealed class NotificationCompletion(AlertsDbContext db, TimeProvider time)
 {
+    private static readonly Histogram FanOut = Metrics.CreateHistogram(
+        "alerts_fanout_seconds", "From a notification's due time (accepted, or its sendAt) to its last reader's outcome.",
+        new HistogramConfiguration { LabelNames = ["kind"], Buckets = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 14400] });
+
     public async Task CompleteIfFinishedAsync(Guid notificationId, CancellationToken cancellationToken)
     {
         var state = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
@@ -23,6 +28,8 @@ public sealed class NotificationCompletion(AlertsDbContext db, TimeProvider time
                         n.Sent + n.Failed + n.Gone + n.Expired + n.Held >= n.Targeted)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, ending).SetProperty(n => n.CompletedAt, now), cancellationToken);
         if (completed == 0) return;
+        var due = state.SendAt is { } sendAt && sendAt > state.CreatedAt ? sendAt : state.CreatedAt;
+        FanOut.WithLabels(state.Kind.ToString().ToLowerInvariant()).Observe(Math.Max(0, (now - due).TotalSeconds));
 
         // Breaking alerts (editors' and the CMS's) close their audit record with the outcome.
         if (state.Kind != NotificationKind.Breaking) return;

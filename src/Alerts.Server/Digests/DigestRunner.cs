@@ -26,11 +26,26 @@ public sealed class DigestRunner(
     PublicLinks links, TimeProvider time, ILogger<DigestRunner> logger)
 {
     public const string JobId = "digests";
-    private const int PageSize = 500;
+
+    private static readonly Prometheus.Counter Runs = Prometheus.Metrics.CreateCounter(
+        "alerts_digest_runs_total", "Runs of the digest job; failed: the run, or a reader in it, failed (a later run retries).", "result");
 
     /// <summary>The Hangfire entry point; a failed run is not retried, the next minute's run is the retry.</summary>
     [AutomaticRetry(Attempts = 0, LogEvents = false)]
-    public async Task RunAsync(CancellationToken cancellationToken) => await RunDueAsync(cancellationToken);
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var summary = await RunDueAsync(cancellationToken);
+            Runs.WithLabels(summary.Failed > 0 ? "failed" : "ok").Inc();
+        }
+        catch
+        {
+            Runs.WithLabels("failed").Inc();
+            throw;
+        }
+    }
+
 
     public async Task<DigestRunSummary> RunDueAsync(CancellationToken cancellationToken = default)
     {

@@ -9,7 +9,7 @@ namespace Alerts.Observability;
 
 /// <summary>
 /// Gauges read from the store every Alerts:Metrics:RefreshInterval (default one minute) by Scheduler
-/// processes: subscriptions by section and delivery mode, and Hangfire's jobs by state. Every pod that
+/// processes: subscriptions by section and delivery mode, notifications in flight, and Hangfire's jobs by state. Every pod that
 /// runs them reports the same cluster-wide numbers, so dashboards and rules take max(), never sum().
 /// </summary>
 internal sealed class StoreMetrics(IServiceScopeFactory scopes, SectionCatalog sections, JobStorage jobs, IConfiguration configuration, ILogger<StoreMetrics> logger)
@@ -21,6 +21,8 @@ internal sealed class StoreMetrics(IServiceScopeFactory scopes, SectionCatalog s
         "alerts_subscriptions", "Subscriptions by section and delivery mode (a reader with two sections counts in both).", "section", "mode");
     private static readonly Gauge HangfireJobs = Metrics.CreateGauge(
         "alerts_hangfire_jobs", "Hangfire jobs by state (failed: retries used up; see /hangfire).", "state");
+    private static readonly Gauge InFlight = Metrics.CreateGauge(
+        "alerts_notifications_in_flight", "Notifications being sent: planned or planning, with readers still pending.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,6 +61,8 @@ internal sealed class StoreMetrics(IServiceScopeFactory scopes, SectionCatalog s
             foreach (var mode in Enum.GetValues<DeliveryMode>())
                 Subscriptions.WithLabels(section.Id, mode.ToString().ToLowerInvariant())
                     .Set(counts.FirstOrDefault(c => c.SectionId == section.Id && c.Mode == mode)?.Count ?? 0);
+
+        InFlight.Set(await db.Notifications.CountAsync(n => n.Status == Notifications.NotificationStatus.Sending, cancellationToken));
 
         var statistics = jobs.GetMonitoringApi().GetStatistics();
         HangfireJobs.WithLabels("enqueued").Set(statistics.Enqueued);
