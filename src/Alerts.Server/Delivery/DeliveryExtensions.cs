@@ -5,9 +5,10 @@ namespace Alerts.Delivery;
 
 public static class DeliveryExtensions
 {
-    public static IServiceCollection AddAlertsDelivery(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAlertsDelivery(this IServiceCollection services)
     {
-        VapidKeyring.ValidateConfiguration(configuration);
+        services.AddOptions<VapidOptions>().BindConfiguration(VapidOptions.SectionKey).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VapidOptions>, VapidOptionsValidator>();
         services.AddOptions<PushOptions>().BindConfiguration(PushOptions.SectionKey).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
         services.AddSingleton(sp => new PushEndpointPolicy(sp.GetRequiredService<IOptions<PushOptions>>()));

@@ -1,19 +1,17 @@
 using Alerts.Storage;
 using Alerts.WebPush;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Delivery;
 
 /// <summary>
-/// The service's VAPID identity. Keys come from Alerts:Vapid, or are generated once and kept in the
-/// store so that every replica and every restart signs with the same key (subscriptions depend on it).
+/// The service's VAPID identity. Keys come from Alerts:Vapid (<see cref="VapidOptions"/>), or are generated
+/// once and kept in the store so that every replica and every restart signs with the same key
+/// (subscriptions depend on it).
 /// </summary>
-public sealed class VapidKeyring(IConfiguration configuration, TimeProvider time, ILogger<VapidKeyring> logger) : IDisposable
+public sealed class VapidKeyring(IOptions<VapidOptions> options, TimeProvider time, ILogger<VapidKeyring> logger) : IDisposable
 {
-    public const string SubjectKey = "Alerts:Vapid:Subject";
-    public const string PublicKeyKey = "Alerts:Vapid:PublicKey";
-    public const string PrivateKeyKey = "Alerts:Vapid:PrivateKey";
-    private const string DefaultSubject = "mailto:alerts@example.com";
     private const string StoredPublic = "vapid.public-key";
     private const string StoredPrivate = "vapid.private-key";
 
@@ -35,40 +33,18 @@ public sealed class VapidKeyring(IConfiguration configuration, TimeProvider time
 
     private string? _privateKey;
 
-    /// <summary>Checks the configured subject and keys; fails start-up naming the key at fault.</summary>
-    public static void ValidateConfiguration(IConfiguration configuration)
-    {
-        var subject = configuration[SubjectKey];
-        if (subject is not null && !(subject.StartsWith("mailto:", StringComparison.Ordinal) || subject.StartsWith("https:", StringComparison.Ordinal)))
-            throw new InvalidOperationException($"Configuration key '{SubjectKey}' must be a mailto: or https: contact.");
-        var publicKey = configuration[PublicKeyKey];
-        var privateKey = configuration[PrivateKeyKey];
-        if (string.IsNullOrEmpty(publicKey) != string.IsNullOrEmpty(privateKey))
-            throw new InvalidOperationException($"Configuration keys '{PublicKeyKey}' and '{PrivateKeyKey}' must be set together.");
-        if (!string.IsNullOrEmpty(publicKey))
-        {
-            try
-            {
-                VapidKeys.FromBase64Url(publicKey, privateKey!);
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidOperationException($"Configuration keys '{PublicKeyKey}' and '{PrivateKeyKey}' are not a P-256 key pair: {e.Message}");
-            }
-        }
-    }
-
     public async Task LoadAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var subject = configuration[SubjectKey];
+        var settings = options.Value;
+        var subject = settings.Subject;
         if (string.IsNullOrEmpty(subject))
         {
-            subject = DefaultSubject;
-            logger.LogWarning("{Key} is not set; push services will see {Subject}. Set a real contact address.", SubjectKey, subject);
+            subject = VapidOptions.DefaultSubject;
+            logger.LogWarning("{Key} is not set; push services will see {Subject}. Set a real contact address.", $"{VapidOptions.SectionKey}:Subject", subject);
         }
 
-        var keys = configuration[PublicKeyKey] is { Length: > 0 } configuredPublic
-            ? VapidKeys.FromBase64Url(configuredPublic, configuration[PrivateKeyKey]!)
+        var keys = settings.HasConfiguredKeys
+            ? VapidKeys.FromBase64Url(settings.PublicKey!, settings.PrivateKey!)
             : await LoadOrCreateStoredKeysAsync(services, cancellationToken);
         PublicKey = keys.PublicKey;
         _privateKey = keys.PrivateKey;

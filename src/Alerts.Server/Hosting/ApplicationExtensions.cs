@@ -33,7 +33,7 @@ public static class ApplicationExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddAlertsStorage(configuration, options);
         services.AddAlertsMessaging(configuration, options);
-        services.AddAlertsDelivery(configuration);
+        services.AddAlertsDelivery();
         services.AddAlertsOutbox(options);
         services.AddAlertsScheduler(configuration, options);
         services.AddAlertsDigests();

@@ -66,8 +66,14 @@ public sealed class ConfigurationTests
     [Fact]
     public void Vapid_subject_must_be_a_contact()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => VapidKeyring.ValidateConfiguration(Config(("Alerts:Vapid:Subject", "newsroom"))));
-        Assert.Contains("'Alerts:Vapid:Subject'", error.Message);
-        Assert.Throws<InvalidOperationException>(() => VapidKeyring.ValidateConfiguration(Config(("Alerts:Vapid:PublicKey", "abc"))));
+        var validator = new VapidOptionsValidator();
+        var subject = validator.Validate(null, new VapidOptions { Subject = "newsroom" });
+        var half = validator.Validate(null, new VapidOptions { PublicKey = "abc" });
+        var wrong = validator.Validate(null, new VapidOptions { PublicKey = "abc", PrivateKey = "def" });
+
+        Assert.Contains("'Alerts:Vapid:Subject'", subject.FailureMessage);
+        Assert.Contains("must be set together", half.FailureMessage);
+        Assert.Contains("not a P-256 key pair", wrong.FailureMessage);
+        Assert.True(validator.Validate(null, new VapidOptions { Subject = "mailto:desk@news.example" }).Succeeded);
     }
 }
