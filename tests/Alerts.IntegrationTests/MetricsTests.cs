@@ -15,6 +15,8 @@ public sealed class MetricsTests
         var settings = AlertsServer.BaseSettings(push);
         settings["ConnectionStrings:Alerts"] = $"Data Source={database}";
         await using var server = new AlertsServer(settings);
+        // /metrics answers loopback only (README, Security): serve on a real loopback port, not the in-memory test server.
+        server.StartOnLoopbackPort();
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         var readers = Enumerable.Range(0, 3).Select(_ => TestSubscriber.Create()).ToList();
         foreach (var reader in readers) await server.SubscribeAsync(push, reader, ["business"]);
@@ -52,6 +54,8 @@ public sealed class MetricsTests
         settings["Alerts:Sections:1:Name"] = "Weather";
         settings[StoreMetrics.RefreshIntervalKey] = "00:00:00.200";
         await using var server = new AlertsServer(settings);
+        // /metrics answers loopback only (README, Security): serve on a real loopback port, not the in-memory test server.
+        server.StartOnLoopbackPort();
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
 
         await server.SubscribeAsync(push, TestSubscriber.Create(), [local]);
