@@ -29,6 +29,8 @@ public sealed class DigestRunner(
 
     private static readonly Prometheus.Counter Runs = Prometheus.Metrics.CreateCounter(
         "alerts_digest_runs_total", "Runs of the digest job; failed: the run, or a reader in it, failed (a later run retries).", "result");
+    private static readonly Prometheus.Counter Readers = Prometheus.Metrics.CreateCounter(
+        "alerts_digest_readers_total", "Readers the digest job served: sent a digest, nothing new (empty), skipped (period too old), failed.", "result");
 
     /// <summary>The Hangfire entry point; a failed run is not retried, the next minute's run is the retry.</summary>
     [AutomaticRetry(Attempts = 0, LogEvents = false)]
@@ -38,6 +40,10 @@ public sealed class DigestRunner(
         {
             var summary = await RunDueAsync(cancellationToken);
             Runs.WithLabels(summary.Failed > 0 ? "failed" : "ok").Inc();
+            Readers.WithLabels("sent").Inc(summary.Sent);
+            Readers.WithLabels("empty").Inc(summary.Empty);
+            Readers.WithLabels("skipped").Inc(summary.Skipped);
+            Readers.WithLabels("failed").Inc(summary.Failed);
         }
         catch
         {
