@@ -173,13 +173,16 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
             Assert.Equal(0, again.Sent);
         }
 
-        await Push.WaitForRequestsAsync(all => all.Any(p => p.SubscriberId == reader.Id && Kind(p) == "digest"), Timeout);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        Guid digestId;
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+            digestId = Assert.Single(await db.Digests.Where(d => d.SubscriptionId == created.Id).Select(d => d.Id).ToListAsync());
+        }
+        // Done: the reader's outcome is recorded, which happens only after the push service answered.
+        await Server.WaitForAlertAsync(digestId, "done", Timeout);
         var digest = Assert.Single(Push.ReceivedBy(reader), p => Kind(p) == "digest");
         Assert.Equal("Your Pakistan digest: 1 new story", digest.Payload.GetProperty("title").GetString());
-        await using var scope = Server.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-        Assert.Equal(1, await db.Digests.CountAsync(d => d.SubscriptionId == created.Id));
     }
 
     private static DigestRunner Runner(AlertsServer server) => server.Services.GetRequiredService<DigestRunner>();

@@ -204,8 +204,10 @@ public sealed class AlertsDeployment : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every reader received every notification and each notification is in a final state
-    /// (then a few seconds more, so late duplicates are counted), or until the timeout; then counts.
+    /// Waits until every reader received every notification and each notification is in a final state,
+    /// or until the timeout; then counts. No wait after that: a final state means every reader's outcome
+    /// is recorded, and an outcome is recorded only after the push service answered, so no push of
+    /// these notifications is still on its way (a dead worker's unrecorded pushes arrived before it died).
     /// </summary>
     /// <param name="separateAlerts">The ids are different alerts (each reader should get each); otherwise copies of one alert (each reader should get one).</param>
     public async Task<DeliveryReport> WaitForOutcomeAsync(string injected, IReadOnlyList<Guid> ids, IReadOnlyCollection<Reader> readers, TimeSpan timeout,
@@ -226,7 +228,6 @@ public sealed class AlertsDeployment : IAsyncDisposable
             }
             await Task.Delay(500);
         }
-        if (settled) await Task.Delay(TimeSpan.FromSeconds(3));
         var final = await Task.WhenAll(ids.Select(CountersAsync));
         var report = separateAlerts
             ? DeliveryReport.CountEach(injected, ids, readers, Push, final)

@@ -49,9 +49,20 @@ public static class LocalServices
     {
         var name = Uri.EscapeDataString(vhost);
         (await Management.DeleteAsync($"/api/permissions/{name}/guest")).EnsureSuccessStatusCode();
-        var connections = await Management.GetFromJsonAsync<List<ConnectionInfo>>($"/api/vhosts/{name}/connections") ?? [];
+        // The management API lists a connection only once its statistics are in (every few seconds).
+        var connections = new List<ConnectionInfo>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); connections.Count == 0; await Task.Delay(200))
+        {
+            connections = await Management.GetFromJsonAsync<List<ConnectionInfo>>($"/api/vhosts/{name}/connections") ?? [];
+            if (connections.Count == 0 && DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"Virtual host {vhost} has no connections to cut off.");
+        }
         foreach (var connection in connections)
-            await Management.DeleteAsync($"/api/connections/{Uri.EscapeDataString(connection.Name)}");
+        {
+            var closed = await Management.DeleteAsync($"/api/connections/{Uri.EscapeDataString(connection.Name)}");
+            if (!closed.IsSuccessStatusCode)
+                throw new InvalidOperationException($"Closing connection '{connection.Name}' answered {(int)closed.StatusCode}.");
+        }
     }
 
     /// <summary>Gives a virtual host's clients their permissions back (after <see cref="CutOffVirtualHostAsync"/>).</summary>

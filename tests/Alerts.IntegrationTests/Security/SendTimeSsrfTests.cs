@@ -48,8 +48,9 @@ public sealed class SendTimeSsrfTests : IDisposable
         var article = new { articleId = $"ssrf-{Guid.NewGuid():N}", title = "Summit", url = "https://news.example/world/summit", sections = new[] { "world" } };
         Assert.Equal(HttpStatusCode.Accepted, (await server.Editor().PostAsJsonAsync("/api/articles", article)).StatusCode);
         // The reader is in the audience: what keeps the push from loopback is the send-time check, not matching.
-        await server.WaitForNotificationAsync(n => n.GetProperty("title").GetString() == "Summit" && n.GetProperty("targeted").GetInt32() == 1, TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(3)); // time for a push, and its first retries, to go out
+        // Refused before any connection is a final failure: the notification ends with the reader counted failed.
+        await server.WaitForNotificationAsync(n => n.GetProperty("title").GetString() == "Summit" && n.GetProperty("targeted").GetInt32() == 1 &&
+                                                   n.GetProperty("status").GetString() == "done" && n.GetProperty("failed").GetInt32() == 1, TimeSpan.FromSeconds(20));
     }
 
     [Fact]
