@@ -31,12 +31,6 @@ public sealed class PushEndpointPolicy
         return $"points at {uri.Scheme}://{uri.Authority}, which is not an allowed push service";
     }
 
-    /// <summary>
-    /// The same rule when a push is about to go out: a subscription accepted under an earlier
-    /// allow-list is not pushed to once its origin is no longer listed.
-    /// </summary>
-    public bool IsAllowedAtSendTime(string endpoint) => Check(endpoint) is null;
-
     internal static bool TryParsePattern(string value, out OriginPattern pattern, out string why)
     {
         pattern = default;

@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Alerts.Notifications;
 
-public sealed record AcceptedAlert(Guid Id, NotificationStatus Status, bool Replayed);
+/// <param name="Replayed">The key was used before: this is the first alert, nothing new was stored.</param>
+/// <param name="SameRequest">For a replay, whether the first request carried the same content.</param>
+public sealed record AcceptedAlert(Guid Id, NotificationStatus Status, bool Replayed, bool SameRequest = true);
 
 public enum CancelOutcome { Cancelled, AlreadyCancelled, NotFound, Finished }
 
@@ -26,7 +28,7 @@ public sealed class AlertSender(AlertsDbContext db, EditorAlertValidator validat
             // A key older than the window is free again: forget it on the old alert.
             await db.Notifications.Where(n => n.IdempotencyKey == scopedKey && n.CreatedAt < now - IdempotencyWindow)
                 .ExecuteUpdateAsync(u => u.SetProperty(n => n.IdempotencyKey, (string?)null), cancellationToken);
-            if (await ReplayAsync(scopedKey, cancellationToken) is { } replay) return replay;
+            if (await ReplayAsync(scopedKey, request, cancellationToken) is { } replay) return replay;
         }
 
         var notification = validator.ToNotification(request, Guid.CreateVersion7(), keyName, now);
@@ -43,7 +45,7 @@ public sealed class AlertSender(AlertsDbContext db, EditorAlertValidator validat
         {
             // The same request arrived twice at once (a client retry); the other copy won.
             db.ChangeTracker.Clear();
-            return await ReplayAsync(scopedKey, cancellationToken) ?? throw new InvalidOperationException("The idempotency key vanished.", e);
+            return await ReplayAsync(scopedKey, request, cancellationToken) ?? throw new InvalidOperationException("The idempotency key vanished.", e);
         }
 
         logger.LogInformation("Alert {NotificationId} accepted from {KeyName}, {When}", notification.Id, keyName, when);
@@ -70,12 +72,14 @@ public sealed class AlertSender(AlertsDbContext db, EditorAlertValidator validat
         return (CancelOutcome.Cancelled, NotificationStatus.Cancelled);
     }
 
-    private async Task<AcceptedAlert?> ReplayAsync(string scopedKey, CancellationToken cancellationToken)
+    private async Task<AcceptedAlert?> ReplayAsync(string scopedKey, EditorAlertRequest request, CancellationToken cancellationToken)
     {
         var first = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.IdempotencyKey == scopedKey, cancellationToken);
         if (first is null) return null;
         // The first request stored the alert with its outbox row: a replay hands nothing on again.
-        return new AcceptedAlert(first.Id, first.Status, Replayed: true);
+        // An alert stored before body hashes existed counts as the same request.
+        var same = first.IdempotencyBodyHash is null || first.IdempotencyBodyHash == IdempotencyKeys.BodyHash(request);
+        return new AcceptedAlert(first.Id, first.Status, Replayed: true, SameRequest: same);
     }
 
     /// <summary>Idempotency keys belong to the caller: two editors' keys never collide. Stored hashed, fixed length.</summary>

@@ -52,7 +52,7 @@ public static class EditorAlertsApi
 
     private static async Task<Results<Accepted<AlertAccepted>, ProblemHttpResult>> Send(
         EditorAlertRequest? request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal user,
-        EditorAlertValidator validator, AlertSender sender, AlertsDbContext db, HttpResponse response, CancellationToken cancellationToken)
+        EditorAlertValidator validator, AlertSender sender, HttpResponse response, CancellationToken cancellationToken)
     {
         var errors = validator.Validate(request);
         if (idempotencyKey is not null && (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > EditorAlertLimits.IdempotencyKeyLength))
@@ -62,7 +62,7 @@ public static class EditorAlertsApi
         var accepted = await sender.AcceptAsync(request!, user.KeyName(), idempotencyKey?.Trim(), cancellationToken);
         if (accepted.Replayed)
         {
-            if (!await IdempotencyKeys.SameRequestAsync(db, accepted.Id, request!, cancellationToken))
+            if (!accepted.SameRequest)
                 return TypedResults.Problem($"{IdempotencyHeader}: this key was used in the last {AlertSender.IdempotencyWindow.TotalHours:0} hours for a different alert; use a new key for a new alert.",
                     statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused");
             response.Headers[IdempotencyKeys.ReplayedHeader] = "true";

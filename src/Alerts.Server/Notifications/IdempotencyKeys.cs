@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Alerts.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace Alerts.Notifications;
 
@@ -21,12 +19,4 @@ public static class IdempotencyKeys
     /// </summary>
     public static string BodyHash(EditorAlertRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
-
-    /// <summary>True when the alert stored under the key was sent with this same content (or predates body hashes).</summary>
-    public static async Task<bool> SameRequestAsync(AlertsDbContext db, Guid notificationId, EditorAlertRequest request, CancellationToken cancellationToken)
-    {
-        var stored = await db.Notifications.AsNoTracking().Where(n => n.Id == notificationId)
-            .Select(n => n.IdempotencyBodyHash).FirstOrDefaultAsync(cancellationToken);
-        return stored is null || stored == BodyHash(request);
-    }
 }
