@@ -24,6 +24,8 @@ public sealed class OutboxMessage
     /// <summary>When the relay last handed it to the bus; null while waiting.</summary>
     public DateTime? PublishedAt { get; set; }
     public int Publications { get; set; }
+    /// <summary>The trace (W3C traceparent) the row was written in, so its publication joins that trace.</summary>
+    public string? TraceParent { get; set; }
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
@@ -33,6 +35,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.ToTable("outbox_messages");
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(m => m.TraceParent).HasMaxLength(64);
         builder.HasIndex(m => new { m.PublishedAt, m.AvailableAt });
         builder.HasIndex(m => m.NotificationId);
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Alerts.Contracts;
 using Alerts.Observability;
 
@@ -12,39 +11,19 @@ public static class OutboxMessages
 
     public static OutboxMessage Plan(Guid notificationId, DateTime now, DateTime availableAt) => new()
     {
-        Kind = OutboxKind.PlanNotification, NotificationId = notificationId, Body = WithTrace("{}"), CreatedAt = now, AvailableAt = availableAt,
+        Kind = OutboxKind.PlanNotification, NotificationId = notificationId, CreatedAt = now, AvailableAt = availableAt,
+        TraceParent = Telemetry.CurrentTraceParent,
     };
 
     public static OutboxMessage Batch(DeliverNotificationBatch batch, DateTime now, DateTime availableAt) => new()
     {
         Kind = OutboxKind.DeliverBatch,
         NotificationId = batch.NotificationId,
-        Body = WithTrace(JsonSerializer.Serialize(batch with { OutboxId = null }, Json)),
+        Body = JsonSerializer.Serialize(batch with { OutboxId = null }, Json),
+        TraceParent = Telemetry.CurrentTraceParent,
         CreatedAt = now,
         AvailableAt = availableAt,
     };
-
-    /// <summary>The trace the row was written in (a W3C traceparent), so its publication joins that trace.</summary>
-    public static string? TraceParent(OutboxMessage row)
-    {
-        try
-        {
-            return JsonNode.Parse(row.Body) is JsonObject body && body["traceParent"] is JsonValue value ? value.GetValue<string>() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Keeps the current trace with the row (an extra body field the message's deserializer ignores).</summary>
-    private static string WithTrace(string json)
-    {
-        if (Telemetry.CurrentTraceParent is not { } traceParent) return json;
-        var body = JsonNode.Parse(json)!.AsObject();
-        body["traceParent"] = traceParent;
-        return body.ToJsonString();
-    }
 
     /// <summary>The message to send, carrying the row's id so its consumer can remove the row when done.</summary>
     public static object ToMessage(OutboxMessage row) => row.Kind switch

@@ -106,7 +106,7 @@ public sealed class OutboxRelay(
             await Task.WhenAll(rows.Select(async row =>
             {
                 // The publication joins the trace of the request (or consumer) that wrote the row.
-                using var activity = Observability.Telemetry.ContinueTrace("outbox publish", OutboxMessages.TraceParent(row));
+                using var activity = Observability.Telemetry.ContinueTrace("outbox publish", row.TraceParent);
                 await (row.Kind == OutboxKind.PlanNotification ? plans : batches).Send(OutboxMessages.ToMessage(row), timeout.Token);
             }));
         }

@@ -98,5 +98,5 @@ public abstract class DeliveryLedger(AlertsDbContext db)
     protected const string OnlyWhileSending = """EXISTS (SELECT 1 FROM notifications WHERE "Id" = @n AND "Status" = 'Sending')""";
 
     protected const string InsertOutbox =
-        """INSERT INTO outbox_messages ("Kind", "NotificationId", "Body", "CreatedAt", "AvailableAt", "Publications") VALUES (@kind, @n, @body, @created, @available, 0)""";
+        """INSERT INTO outbox_messages ("Kind", "NotificationId", "Body", "CreatedAt", "AvailableAt", "Publications", "TraceParent") VALUES (@kind, @n, @body, @created, @available, 0, @trace)""";
 }

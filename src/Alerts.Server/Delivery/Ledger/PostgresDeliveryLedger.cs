@@ -123,6 +123,7 @@ internal sealed class PostgresDeliveryLedger(AlertsDbContext db) : DeliveryLedge
                 insert.Parameters.AddWithValue("body", row.Body);
                 insert.Parameters.AddWithValue("created", row.CreatedAt);
                 insert.Parameters.AddWithValue("available", row.AvailableAt);
+                insert.Parameters.Add(new NpgsqlParameter("trace", NpgsqlDbType.Varchar) { Value = (object?)row.TraceParent ?? DBNull.Value });
                 batch.BatchCommands.Add(insert);
             }
             if (write.FinishedOutboxId is { } finished)

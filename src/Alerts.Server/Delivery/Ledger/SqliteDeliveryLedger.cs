@@ -145,6 +145,7 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
                 Add(insert, "body", row.Body);
                 Add(insert, "created", row.CreatedAt);
                 Add(insert, "available", row.AvailableAt);
+                Add(insert, "trace", row.TraceParent);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
             if (write.FinishedOutboxId is { } finished)

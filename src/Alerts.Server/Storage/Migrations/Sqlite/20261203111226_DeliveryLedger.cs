@@ -64,7 +64,8 @@ namespace Alerts.Storage.Migrations.Sqlite
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     AvailableAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    Publications = table.Column<int>(type: "INTEGER", nullable: false)
+                    Publications = table.Column<int>(type: "INTEGER", nullable: false),
+                    TraceParent = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
