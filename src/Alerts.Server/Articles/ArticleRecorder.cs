@@ -58,7 +58,7 @@ public sealed class ArticleRecorder(AlertsDbContext db, ArticleValidator validat
             CreatedBy = "cms",
         };
         db.Articles.Add(article);
-        NotificationIntake.Add(db, notification, now);
+        NotificationIntake.Add(db, notification);
         if (message.Breaking)
             db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, notification.CreatedBy, $"breaking article event {articleId}; queued to send now", now));
         try

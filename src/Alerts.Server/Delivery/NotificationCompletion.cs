@@ -28,8 +28,7 @@ public sealed class NotificationCompletion(AlertsDbContext db, TimeProvider time
                         n.Sent + n.Failed + n.Gone + n.Expired + n.Held >= n.Targeted)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, ending).SetProperty(n => n.CompletedAt, now), cancellationToken);
         if (completed == 0) return;
-        var due = state.SendAt is { } sendAt && sendAt > state.CreatedAt ? sendAt : state.CreatedAt;
-        FanOut.WithLabels(state.Kind.ToString().ToLowerInvariant()).Observe(Math.Max(0, (now - due).TotalSeconds));
+        FanOut.WithLabels(state.Kind.ToString().ToLowerInvariant()).Observe(Math.Max(0, (now - state.DueAt).TotalSeconds));
 
         // Breaking alerts (editors' and the CMS's) close their audit record with the outcome.
         if (state.Kind != NotificationKind.Breaking) return;

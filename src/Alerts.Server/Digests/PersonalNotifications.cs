@@ -23,7 +23,7 @@ internal static class PersonalNotifications
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (!await claim(ct)) return false;
-            NotificationIntake.Add(db, notification, notification.CreatedAt);
+            NotificationIntake.Add(db, notification);
             db.Digests.Add(digest);
             try
             {

@@ -35,7 +35,7 @@ public sealed class AlertSender(AlertsDbContext db, EditorAlertValidator validat
         notification.IdempotencyKey = scopedKey;
         notification.IdempotencyBodyHash = scopedKey is null ? null : IdempotencyKeys.BodyHash(request);
         var when = notification.SendAt is { } sendAt ? $"scheduled for {sendAt:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "queued to send now";
-        NotificationIntake.Add(db, notification, now);
+        NotificationIntake.Add(db, notification);
         db.AuditLog.Add(AuditTrail.Entry(notification, AuditAction.Accepted, keyName, when, now));
         try
         {

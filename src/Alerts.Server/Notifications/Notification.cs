@@ -57,8 +57,11 @@ public sealed class Notification
     /// <summary>Readers with a final outcome for this notification; the rest are pending.</summary>
     public int Finished => Sent + Failed + Gone + Expired + Held;
 
+    /// <summary>When it is to go out: its sendAt, or as soon as it was accepted.</summary>
+    public DateTime DueAt => SendAt is { } sendAt && sendAt > CreatedAt ? sendAt : CreatedAt;
+
     /// <summary>After this the notification is no longer news: pushes still pending then are expired.</summary>
-    public DateTime ExpiresAt => (SendAt is { } sendAt && sendAt > CreatedAt ? sendAt : CreatedAt).AddSeconds(TtlSeconds);
+    public DateTime ExpiresAt => DueAt.AddSeconds(TtlSeconds);
 
     public IReadOnlyList<string>? SectionList =>
         Sections is null ? null : Sections.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -91,6 +94,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasIndex(n => n.CreatedAt);
         builder.Ignore(n => n.SectionList);
         builder.Ignore(n => n.Finished);
+        builder.Ignore(n => n.DueAt);
         builder.Ignore(n => n.ExpiresAt);
     }
 }

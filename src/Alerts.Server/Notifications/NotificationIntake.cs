@@ -11,10 +11,9 @@ namespace Alerts.Notifications;
 /// </summary>
 public static class NotificationIntake
 {
-    public static void Add(AlertsDbContext db, Notification notification, DateTime now)
+    public static void Add(AlertsDbContext db, Notification notification)
     {
         db.Notifications.Add(notification);
-        var due = notification.SendAt is { } sendAt && sendAt > now ? sendAt : now;
-        db.OutboxMessages.Add(OutboxMessages.Plan(notification.Id, now, due));
+        db.OutboxMessages.Add(OutboxMessages.Plan(notification.Id, notification.CreatedAt, notification.DueAt));
     }
 }

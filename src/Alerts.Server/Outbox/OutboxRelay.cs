@@ -30,14 +30,18 @@ public sealed class OutboxRelay(
     {
         var settings = options.Value;
         var failures = 0;
-        var inMemoryBusReset = alerts.Transport != TransportKind.InMemory;
+        // The in-memory bus forgets everything with the process: what it had taken is published again.
+        var resumeAfterRestart = alerts.Transport == TransportKind.InMemory;
         while (!stoppingToken.IsCancellationRequested)
         {
             var published = 0;
             try
             {
-                // The in-memory bus forgets everything with the process: what it had taken is published again.
-                if (!inMemoryBusReset) inMemoryBusReset = await ForgetInMemoryPublicationsAsync(stoppingToken);
+                if (resumeAfterRestart)
+                {
+                    await ForgetInMemoryPublicationsAsync(stoppingToken);
+                    resumeAfterRestart = false;
+                }
                 published = await RelayOnceAsync(stoppingToken);
                 if (failures > 0) logger.LogInformation("The outbox relay is publishing again after {Failures} failed attempts", failures);
                 failures = 0;
@@ -67,7 +71,7 @@ public sealed class OutboxRelay(
     }
 
     /// <summary>Publishes one page of due rows; returns how many.</summary>
-    public async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
+    private async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
@@ -131,7 +135,7 @@ public sealed class OutboxRelay(
     /// With the in-memory bus there is one process: after a restart, whatever the last one had published
     /// or claimed died with it. Publish those rows again, and end its claims' leases now.
     /// </summary>
-    private async Task<bool> ForgetInMemoryPublicationsAsync(CancellationToken cancellationToken)
+    private async Task ForgetInMemoryPublicationsAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
@@ -142,6 +146,5 @@ public sealed class OutboxRelay(
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.LeaseUntil, now), cancellationToken);
         if (forgotten + released > 0)
             logger.LogInformation("Resuming after a restart: {Rows} outbox rows published again, {Claims} claims released", forgotten, released);
-        return true;
     }
 }
