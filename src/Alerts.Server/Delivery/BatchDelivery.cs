@@ -20,7 +20,7 @@ namespace Alerts.Delivery;
 /// </summary>
 public sealed class BatchDelivery(
     AlertsDbContext db, PushDispatcher dispatcher, NotificationCompletion completion, WorkerDrain drain, ClickTokens clickTokens,
-    IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
+    Digests.DigestPayloads digestPayloads, IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
 {
     public const int RecordEvery = 125;
 
@@ -55,13 +55,17 @@ public sealed class BatchDelivery(
 
         // Fitted once (with room for a click token); each reader's push carries its own token.
         var fitted = PushPayloadBuilder.Fit(NotificationPayloads.For(notification, settings));
-        byte[] PayloadFor(Guid subscriptionId) => PushPayloadBuilder.Serialize(fitted with { ClickToken = clickTokens.For(notification.Id, subscriptionId) });
         var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
+        // A digest notification carries each reader's own push (title, body, link, topic) in their digest row; null for everything else.
+        var personal = await digestPayloads.ForReadersAsync(notification, claimed.Select(c => c.SubscriptionId).ToList(), cancellationToken);
+        byte[] PayloadFor(Guid subscriptionId) => PushPayloadBuilder.Serialize(
+            (personal?.GetValueOrDefault(subscriptionId)?.Payload ?? fitted) with { ClickToken = clickTokens.For(notification.Id, subscriptionId) });
+        PushRequestOptions RequestFor(Guid subscriptionId) => personal?.GetValueOrDefault(subscriptionId)?.Request ?? request;
         var chunks = claimed.Chunk(RecordEvery).ToList();
         for (var i = 0; i < chunks.Count; i++)
         {
             if (i > 0) write = new LedgerWrite();
-            await SendChunkAsync(notification, batch, chunks[i], PayloadFor, request, write);
+            await SendChunkAsync(notification, batch, chunks[i], PayloadFor, RequestFor, write);
             if (i == chunks.Count - 1) write.FinishedOutboxId = batch.OutboxId;
             var tally = await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
             if (tally is { AllFinished: true }) await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
@@ -69,7 +73,7 @@ public sealed class BatchDelivery(
     }
 
     private async Task SendChunkAsync(
-        Notification notification, DeliverNotificationBatch batch, ClaimedReader[] chunk, Func<Guid, byte[]> payloadFor, PushRequestOptions request, LedgerWrite write)
+        Notification notification, DeliverNotificationBatch batch, ClaimedReader[] chunk, Func<Guid, byte[]> payloadFor, Func<Guid, PushRequestOptions> requestFor, LedgerWrite write)
     {
         var now = Now;
         var expiresAt = notification.ExpiresAt;
@@ -94,7 +98,7 @@ public sealed class BatchDelivery(
             }
         }
 
-        var results = toSend.Count == 0 ? [] : await dispatcher.SendAsync(toSend, payloadFor, request, expiresAt, drain.Stopping, drain.Abandon);
+        var results = toSend.Count == 0 ? [] : await dispatcher.SendAsync(toSend, payloadFor, requestFor, expiresAt, drain.Stopping, drain.Abandon);
         var retries = new List<(Guid Id, TimeSpan Delay)>();
         foreach (var result in results)
         {

@@ -40,19 +40,19 @@ public sealed class PushDispatcher(
     /// <param name="stopStarting">When cancelled, pushes not yet started are left NotAttempted.</param>
     /// <param name="abandon">When cancelled, pushes in flight are abandoned (their result is Retry: unknown).</param>
     public async Task<IReadOnlyList<PushAttemptResult>> SendAsync(
-        IReadOnlyList<PushRecipient> recipients, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
+        IReadOnlyList<PushRecipient> recipients, Func<Guid, byte[]> payloadFor, Func<Guid, PushRequestOptions> requestFor, DateTime expiresAtUtc,
         CancellationToken stopStarting, CancellationToken abandon)
     {
         var client = new WebPushClient(httpClients.CreateClient(HttpClientName), vapid.Authentication);
         var results = new PushAttemptResult[recipients.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, recipients.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency },
-            async (index, _) => results[index] = await SendOneAsync(client, recipients[index], payloadFor, request, expiresAtUtc, stopStarting, abandon));
+            async (index, _) => results[index] = await SendOneAsync(client, recipients[index], payloadFor, requestFor, expiresAtUtc, stopStarting, abandon));
         return results;
     }
 
     private async Task<PushAttemptResult> SendOneAsync(
-        WebPushClient client, PushRecipient recipient, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
+        WebPushClient client, PushRecipient recipient, Func<Guid, byte[]> payloadFor, Func<Guid, PushRequestOptions> requestFor, DateTime expiresAtUtc,
         CancellationToken stopStarting, CancellationToken abandon)
     {
         var id = recipient.SubscriptionId;
@@ -84,6 +84,7 @@ public sealed class PushDispatcher(
                 return Count(new PushAttemptResult(id, PushVerdict.Rejected, Reason: $"the stored subscription keys cannot be used: {e.Message}", AgainstReader: true), host);
             }
 
+            var request = requestFor(id);
             var remainingTtl = (int)Math.Clamp((expiresAtUtc - time.GetUtcNow().UtcDateTime).TotalSeconds, 0, request.TtlSeconds);
             PushResponse response;
             using (Duration.WithLabels(host).NewTimer())
