@@ -33,6 +33,9 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
         await PublishAsync($"sports-{run}", "Record crowd for the derby", "sports", minutesAfterNow: 3);
         await PublishAsync($"health-{run}", "A story in a section the reader did not choose", "health", minutesAfterNow: 3);
         await Push.WaitForRequestsAsync(all => all.Any(p => p.SubscriberId == reader.Id && Kind(p) == "breaking"), Timeout);
+        // Done: every outcome recorded, so the run sees the breaking story as pushed and every article as stored.
+        await WaitUntilSentAsync("Pakistan win the final");
+        await WaitUntilSentAsync("Leaders agree to meet in Paris");
         await WaitUntilSentAsync("Record crowd for the derby");
         await WaitUntilSentAsync("A story in a section the reader did not choose");
         Assert.DoesNotContain(Push.ReceivedBy(reader), p => Kind(p) == "article");
