@@ -33,6 +33,9 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
         await PublishAsync($"sports-{run}", "Record crowd for the derby", "sports", minutesAfterNow: 3);
         await PublishAsync($"health-{run}", "A story in a section the reader did not choose", "health", minutesAfterNow: 3);
         await Push.WaitForRequestsAsync(all => all.Any(p => p.SubscriberId == reader.Id && Kind(p) == "breaking"), Timeout);
+        // Done: every outcome recorded, so the run sees the breaking story as pushed and every article as stored.
+        await WaitUntilSentAsync("Pakistan win the final");
+        await WaitUntilSentAsync("Leaders agree to meet in Paris");
         await WaitUntilSentAsync("Record crowd for the derby");
         await WaitUntilSentAsync("A story in a section the reader did not choose");
         Assert.DoesNotContain(Push.ReceivedBy(reader), p => Kind(p) == "article");
@@ -47,8 +50,12 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
         Assert.Equal("• Record crowd for the derby\n• Leaders agree to meet in Paris", digest.Payload.GetProperty("body").GetString());
         Assert.Equal("low", digest.Urgency);
         Assert.Equal(12 * 3600, digest.Ttl);
-        var id = digest.Payload.GetProperty("id").GetString();
-        Assert.Equal($"{FakeClockFixture.PublicBaseUrl}/digest/{id}", digest.Payload.GetProperty("url").GetString());
+        // The push's id is the notification's (clicks count on it); its link is the reader's own digest page.
+        var url = digest.Payload.GetProperty("url").GetString()!;
+        Assert.StartsWith($"{FakeClockFixture.PublicBaseUrl}/digest/", url);
+        var id = url[$"{FakeClockFixture.PublicBaseUrl}/digest/".Length..];
+        Assert.True(Guid.TryParse(id, out _), $"{url} should end in the digest's id");
+        Assert.NotEqual(digest.Payload.GetProperty("id").GetString(), id);
 
         var page = await Server.CreateClient().GetFromJsonAsync<JsonElement>($"/api/digests/{id}");
         Assert.Equal(id, page.GetProperty("id").GetString());
@@ -173,14 +180,14 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
             Assert.Equal(0, again.Sent);
         }
 
-        Guid digestId;
+        Guid notificationId;
         await using (var scope = Server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-            digestId = Assert.Single(await db.Digests.Where(d => d.SubscriptionId == created.Id).Select(d => d.Id).ToListAsync());
+            notificationId = Assert.Single(await db.Digests.Where(d => d.SubscriptionId == created.Id).Select(d => d.NotificationId).ToListAsync());
         }
         // Done: the reader's outcome is recorded, which happens only after the push service answered.
-        await Server.WaitForAlertAsync(digestId, "done", Timeout);
+        await Server.WaitForAlertAsync(notificationId, "done", Timeout);
         var digest = Assert.Single(Push.ReceivedBy(reader), p => Kind(p) == "digest");
         Assert.Equal("Your Pakistan digest: 1 new story", digest.Payload.GetProperty("title").GetString());
     }

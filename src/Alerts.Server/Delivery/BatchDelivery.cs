@@ -21,7 +21,7 @@ namespace Alerts.Delivery;
 /// </summary>
 public sealed class BatchDelivery(
     AlertsDbContext db, PushDispatcher dispatcher, NotificationCompletion completion, WorkerDrain drain, ClickTokens clickTokens,
-    IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
+    Digests.DigestPayloads digestPayloads, IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
 {
     public const int RecordEvery = 125;
 
@@ -60,13 +60,18 @@ public sealed class BatchDelivery(
 
         // Fitted once (with room for a click token); each reader's push carries its own token.
         var payload = PushPayloadTemplate.For(PushPayloadBuilder.Fit(NotificationPayloads.For(notification, settings)));
-        byte[] PayloadFor(Guid subscriptionId) => payload.WithClickToken(clickTokens.For(notification.Id, subscriptionId));
         var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
+        // A digest notification carries each reader's own digest (title, body, link, topic) in their digest row.
+        var personal = await digestPayloads.ForReadersAsync(notification, claimed.Select(c => c.SubscriptionId).ToList(), cancellationToken);
+        byte[] PayloadFor(Guid subscriptionId) => personal?.GetValueOrDefault(subscriptionId) is { } own
+            ? PushPayloadBuilder.Serialize(own.Payload with { ClickToken = clickTokens.For(notification.Id, subscriptionId) })
+            : payload.WithClickToken(clickTokens.For(notification.Id, subscriptionId));
+        PushRequestOptions RequestFor(Guid subscriptionId) => personal?.GetValueOrDefault(subscriptionId)?.Request ?? request;
 
         var write = new LedgerWrite();
         var results = Channel.CreateUnbounded<PushAttemptResult>(new UnboundedChannelOptions { SingleReader = true });
         var toSend = Triage(notification, claimed, write, out var failing, out var handBack);
-        var sending = SendAllAsync(toSend, PayloadFor, request, notification.ExpiresAt, results.Writer);
+        var sending = SendAllAsync(toSend, PayloadFor, RequestFor, notification.ExpiresAt, results.Writer);
 
         // Outcomes are recorded while the rest are still being sent: every RecordEvery results, or when none
         // has come for a while (a slow push service), so little is unrecorded at any moment.
@@ -117,11 +122,12 @@ public sealed class BatchDelivery(
         return toSend;
     }
 
-    private async Task SendAllAsync(List<PushRecipient> toSend, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAt, ChannelWriter<PushAttemptResult> results)
+    private async Task SendAllAsync(
+        List<PushRecipient> toSend, Func<Guid, byte[]> payloadFor, Func<Guid, PushRequestOptions> requestFor, DateTime expiresAt, ChannelWriter<PushAttemptResult> results)
     {
         try
         {
-            if (toSend.Count > 0) await dispatcher.SendAsync(toSend, payloadFor, request, expiresAt, results, drain.Stopping, drain.Abandon);
+            if (toSend.Count > 0) await dispatcher.SendAsync(toSend, payloadFor, requestFor, expiresAt, results, drain.Stopping, drain.Abandon);
         }
         finally
         {

@@ -74,13 +74,16 @@ public sealed class NotificationPlanner(
         }, cancellationToken);
     }
 
-    /// <summary>Digests and quiet-hours releases are for one reader (their digest row names who); everything else goes by audience rules.</summary>
+    /// <summary>
+    /// Digests and quiet-hours releases go to the readers whose digest rows point at the notification (a
+    /// page of a digest run, or one reader); everything else goes by audience rules.
+    /// </summary>
     private async Task<IQueryable<Subscriptions.Subscription>> AudienceOf(Notification notification, CancellationToken cancellationToken)
     {
-        var reader = await db.Digests.AsNoTracking().Where(d => d.Id == notification.Id)
-            .Select(d => (Guid?)d.SubscriptionId).FirstOrDefaultAsync(cancellationToken);
-        return reader is { } one
-            ? db.Subscriptions.AsNoTracking().Where(s => s.Id == one && !s.Paused)
+        var id = notification.Id;
+        var personal = await db.Digests.AsNoTracking().AnyAsync(d => d.NotificationId == id, cancellationToken);
+        return personal
+            ? db.Subscriptions.AsNoTracking().Where(s => !s.Paused && db.Digests.Any(d => d.NotificationId == id && d.SubscriptionId == s.Id))
             : db.Subscriptions.AsNoTracking().Where(Audience.For(notification.Kind, notification.SectionList));
     }
 }

@@ -41,7 +41,7 @@ public sealed class PushDispatcher(
     /// <param name="stopStarting">When cancelled, pushes not yet started are left NotAttempted.</param>
     /// <param name="abandon">When cancelled, pushes in flight are abandoned (their result is Retry: unknown).</param>
     public async Task SendAsync(
-        IReadOnlyList<PushRecipient> recipients, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
+        IReadOnlyList<PushRecipient> recipients, Func<Guid, byte[]> payloadFor, Func<Guid, PushRequestOptions> requestFor, DateTime expiresAtUtc,
         ChannelWriter<PushAttemptResult> results, CancellationToken stopStarting, CancellationToken abandon)
     {
         var perHost = options.Value.MaxConcurrencyPerHost;
@@ -63,11 +63,11 @@ public sealed class PushDispatcher(
         await Task.WhenAll(byHost.Select(host => Parallel.ForEachAsync(host.Value,
             new ParallelOptions { MaxDegreeOfParallelism = perHost },
             async (item, _) => await results.WriteAsync(
-                await SendOneAsync(item.Recipient, item.Endpoint, payloadFor, request, expiresAtUtc, stopStarting, abandon), CancellationToken.None))));
+                await SendOneAsync(item.Recipient, item.Endpoint, payloadFor, requestFor, expiresAtUtc, stopStarting, abandon), CancellationToken.None))));
     }
 
     private async Task<PushAttemptResult> SendOneAsync(
-        PushRecipient recipient, Uri endpoint, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
+        PushRecipient recipient, Uri endpoint, Func<Guid, byte[]> payloadFor, Func<Guid, PushRequestOptions> requestFor, DateTime expiresAtUtc,
         CancellationToken stopStarting, CancellationToken abandon)
     {
         var id = recipient.SubscriptionId;
@@ -93,7 +93,7 @@ public sealed class PushDispatcher(
             }
             try
             {
-                return Count(await AttemptAsync(recipient, payloadFor, request, expiresAtUtc, host, abandon), host);
+                return Count(await AttemptAsync(recipient, payloadFor, requestFor(id), expiresAtUtc, host, abandon), host);
             }
             finally
             {

@@ -12,19 +12,32 @@ public enum DigestKind
 }
 
 /// <summary>
-/// A notification meant for one reader, with the stories it lists. Its id is the notification's id
-/// (unguessable, so it doubles as the address of the /digest/{id} page). The unique key on
-/// (subscription, kind, period) is what makes a digest go out at most once per reader and period,
-/// whichever Scheduler process gets there first.
+/// What one reader is sent in a digest, with the stories it lists. Its id is random (unguessable, so it
+/// doubles as the address of the /digest/{id} page). Scheduled digests of one run page share one
+/// notification (<see cref="NotificationId"/>), delivered in batches like an article, each reader's push
+/// built from their own row (<see cref="Title"/>, <see cref="Body"/>, ...); a quiet-hours release is a
+/// notification of its own (<see cref="NotificationId"/> = <see cref="Id"/>, content on the notification).
+/// The unique key on (subscription, kind, period) is what makes a digest go out at most once per reader
+/// and period, whichever Scheduler process gets there first.
 /// </summary>
 public sealed class Digest
 {
     public Guid Id { get; set; }
+    /// <summary>The notification that delivers it; its audience is the readers with a digest row pointing at it.</summary>
+    public Guid NotificationId { get; set; }
     public Guid SubscriptionId { get; set; }
     public DigestKind Kind { get; set; }
     /// <summary>The due time of the period (scheduled) or the end of the quiet hours (UTC).</summary>
     public DateTime PeriodStart { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The reader's own push (scheduled digests); null when the notification carries it (quiet-hours releases).</summary>
+    public string? Title { get; set; }
+    public string? Body { get; set; }
+    /// <summary>The reader's /digest/{id} page.</summary>
+    public string? Url { get; set; }
+    public string? ImageUrl { get; set; }
+    /// <summary>Web Push topic: a newer digest replaces one the browser has not picked up yet.</summary>
+    public string? Topic { get; set; }
     public List<DigestStory> Stories { get; set; } = [];
 }
 
@@ -44,6 +57,13 @@ internal sealed class DigestConfiguration : IEntityTypeConfiguration<Digest>
         builder.HasKey(d => d.Id);
         builder.Property(d => d.Kind).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(d => new { d.SubscriptionId, d.Kind, d.PeriodStart }).IsUnique();
+        // The planner reads a digest notification's audience, and delivery its readers' pushes, by notification.
+        builder.HasIndex(d => new { d.NotificationId, d.SubscriptionId });
+        builder.Property(d => d.Title).HasMaxLength(300);
+        builder.Property(d => d.Body).HasMaxLength(4000);
+        builder.Property(d => d.Url).HasMaxLength(2048);
+        builder.Property(d => d.ImageUrl).HasMaxLength(2048);
+        builder.Property(d => d.Topic).HasMaxLength(32);
         // No foreign key to the subscription: a reader who unsubscribes keeps a working link to the page.
         builder.HasMany(d => d.Stories).WithOne().HasForeignKey(s => s.DigestId).OnDelete(DeleteBehavior.Cascade);
     }

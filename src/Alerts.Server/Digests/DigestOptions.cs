@@ -16,8 +16,14 @@ public sealed class DigestOptions
     /// <summary>Headlines in the notification body; the page lists them all.</summary>
     public int HeadlinesInBody { get; set; } = 5;
 
-    /// <summary>Subscribers handled at once by one run.</summary>
+    /// <summary>Readers whose quiet hours ended, released at once by one run of the quiet-hours job.</summary>
     public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>
+    /// Digest readers planned together: one transaction, a handful of statements and one notification
+    /// (delivered in batches like an article) per page.
+    /// </summary>
+    public int PageSize { get; set; } = 1000;
 }
 
 /// <summary>Alerts:PublicBaseUrl: where readers reach this service, for links in pushes sent without a request.</summary>
@@ -41,6 +47,8 @@ internal sealed class DigestOptionsValidator : IValidateOptions<DigestOptions>, 
             errors.Add($"Configuration key '{DigestOptions.SectionKey}:HeadlinesInBody' must be between 1 and 50.");
         if (options.MaxConcurrency is < 1 or > 256)
             errors.Add($"Configuration key '{DigestOptions.SectionKey}:MaxConcurrency' must be between 1 and 256.");
+        if (options.PageSize is < 1 or > 10_000)
+            errors.Add($"Configuration key '{DigestOptions.SectionKey}:PageSize' must be between 1 and 10000.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

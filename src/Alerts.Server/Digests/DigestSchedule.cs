@@ -61,15 +61,19 @@ public static class DigestSchedule
     /// only the latest period that has begun, so a long downtime catches up once rather than once per
     /// missed period. That period is skipped when it began more than <paramref name="catchUpWindow"/> ago.
     /// </summary>
-    public static DuePeriod PeriodDue(Subscription subscription, DateTime dueUtc, DateTime nowUtc, TimeSpan catchUpWindow)
+    public static DuePeriod PeriodDue(Subscription subscription, DateTime dueUtc, DateTime nowUtc, TimeSpan catchUpWindow) =>
+        PeriodDue(subscription.DigestFrequency ?? DigestFrequency.Daily, subscription.DigestAt, subscription.TimeZone, dueUtc, nowUtc, catchUpWindow);
+
+    /// <inheritdoc cref="PeriodDue(Subscription, DateTime, DateTime, TimeSpan)"/>
+    public static DuePeriod PeriodDue(DigestFrequency frequency, TimeOnly? at, string timeZone, DateTime dueUtc, DateTime nowUtc, TimeSpan catchUpWindow)
     {
+        DateTime Next(DateTime after) => NextDue(frequency, at, timeZone, after);
         var latest = dueUtc;
         // Jump close to now first, so that a month of downtime costs a handful of steps, not 720.
         var nearNow = nowUtc.AddDays(-2);
-        if (latest < nearNow && NextDue(subscription, nearNow) is { } near && near <= nowUtc) latest = near;
-        while (NextDue(subscription, latest) is { } next && next <= nowUtc) latest = next;
-        var following = NextDue(subscription, latest) ?? nowUtc.AddDays(1);
-        return new DuePeriod(latest, following, Skipped: nowUtc - latest > catchUpWindow, MissedBefore: latest > dueUtc);
+        if (latest < nearNow && Next(nearNow) is var near && near <= nowUtc) latest = near;
+        while (Next(latest) is var next && next <= nowUtc) latest = next;
+        return new DuePeriod(latest, Next(latest), Skipped: nowUtc - latest > catchUpWindow, MissedBefore: latest > dueUtc);
     }
 }
 

@@ -22,7 +22,7 @@ public static class DigestsApi
     private static async Task<Results<Ok<DigestView>, ProblemHttpResult>> Get(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
     {
         var digest = await db.Digests.AsNoTracking().Where(d => d.Id == id)
-            .Select(d => new { d.Id, d.Kind, d.CreatedAt, Title = db.Notifications.Where(n => n.Id == d.Id).Select(n => n.Title).FirstOrDefault() })
+            .Select(d => new { d.Id, d.Kind, d.CreatedAt, Title = d.Title ?? db.Notifications.Where(n => n.Id == d.NotificationId).Select(n => n.Title).FirstOrDefault() })
             .FirstOrDefaultAsync(cancellationToken);
         if (digest is null) return Hosting.Problems.NotFound($"There is no digest {id}.");
         var articleIds = await db.DigestStories.AsNoTracking().Where(s => s.DigestId == id).OrderBy(s => s.Position)

@@ -14,6 +14,8 @@ public static class DigestsExtensions
         services.AddSingleton<IValidateOptions<PublicSiteOptions>>(sp => sp.GetRequiredService<DigestOptionsValidator>());
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<DigestRunner>();
+        services.AddScoped<DigestPlanner>();
+        services.AddScoped<DigestPayloads>();
         services.AddSingleton<HeldDeliveryReleaser>();
         return services;
     }

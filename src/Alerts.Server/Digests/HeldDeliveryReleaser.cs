@@ -113,7 +113,7 @@ public sealed class HeldDeliveryReleaser(
         }
         var digest = new Digest
         {
-            Id = id, SubscriptionId = subscriptionId, Kind = DigestKind.QuietHours, PeriodStart = periodStart, CreatedAt = now,
+            Id = id, NotificationId = id, SubscriptionId = subscriptionId, Kind = DigestKind.QuietHours, PeriodStart = periodStart, CreatedAt = now,
             Stories = stories.Select((s, i) => new DigestStory { DigestId = id, Position = i, ArticleId = s.ArticleId }).ToList(),
         };
 

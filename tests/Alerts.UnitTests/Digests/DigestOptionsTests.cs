@@ -32,6 +32,19 @@ public sealed class DigestOptionsTests
     }
 
     [Fact]
+    public void Digest_pages_default_to_a_thousand_readers() =>
+        Assert.Equal(1000, Resolve<DigestOptions>([]).PageSize);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    public void Digest_page_size_out_of_range_fails_naming_the_key(string value)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve<DigestOptions>(new() { ["Alerts:Digests:PageSize"] = value }));
+        Assert.Contains("'Alerts:Digests:PageSize'", error.Message);
+    }
+
+    [Fact]
     public void Catch_up_window_that_is_not_a_time_span_fails_naming_the_key()
     {
         var error = Assert.Throws<InvalidOperationException>(() => Resolve<DigestOptions>(new() { ["Alerts:Digests:CatchUpWindow"] = "six hours" }));
