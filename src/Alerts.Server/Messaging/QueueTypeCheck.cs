@@ -60,7 +60,7 @@ public static class QueueTypeCheck
         throw new InvalidOperationException(
             $"Configuration key '{QueueTypeOptions.Key}' is {type.ToString().ToLowerInvariant()}, but these queues already exist as {other} queues " +
             $"and RabbitMQ cannot change a queue's type: {string.Join("; ", mismatches)}. Either set {QueueTypeOptions.Key}={other} to keep them, " +
-            "or drain and delete them (or move to a new virtual host) so that they are declared again; see docs/operations.md, 'Quorum queues'.");
+            "or drain and delete them (or move to a new virtual host) so that they are declared again; see docs/operations.md, 'Quorum queues and RabbitMQ clusters'.");
     }
 
     /// <summary>Declares an existing queue again with the arguments the bus will use: RabbitMQ refuses (406) if its type differs.</summary>
