@@ -87,7 +87,7 @@ public sealed class ArticleDeliveryTests(ProductionModeFixture fixture) : IClass
         var bus = Server.Services.GetRequiredService<MassTransit.IBus>();
         var consumed = new ConsumedMessages<Alerts.Contracts.DeliverNotificationBatch>(batch => batch.NotificationId == id);
         using var observing = bus.ConnectConsumeObserver(consumed);
-        var endpoint = await bus.GetSendEndpoint(Alerts.Outbox.OutboxRelay.BatchQueue);
+        var endpoint = await bus.GetSendEndpoint(Alerts.Messaging.WorkQueues.Address(Alerts.Delivery.DeliverNotificationBatchConsumerDefinition.QueueName, Alerts.Hosting.TransportKind.RabbitMq));
         await endpoint.Send(new Alerts.Contracts.DeliverNotificationBatch(id, 0, [readerId]));
         await endpoint.Send(new Alerts.Contracts.DeliverNotificationBatch(id, 0, [readerId]) { Attempt = 2 });
         await consumed.WaitForAsync(2, Timeout);

@@ -55,6 +55,8 @@ public static class ApplicationExtensions
         // Options checked at start (ValidateOnStart) are checked now, before the store is touched.
         app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         await app.Services.MigrateAlertsStoreAsync();
+        // A worker whose queues exist with another type (classic ↔ quorum) stops here, saying what to do.
+        await app.Services.CheckQueueTypesAsync();
         await app.Services.GetRequiredService<VapidKeyring>().LoadAsync(app.Services, CancellationToken.None);
         if (app.Services.GetRequiredService<AlertsOptions>().Has(ServerRoles.Scheduler))
         {

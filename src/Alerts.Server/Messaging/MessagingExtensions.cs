@@ -1,13 +1,14 @@
 using Alerts.Articles;
 using Alerts.Hosting;
 using MassTransit;
+using MassTransit.RabbitMqTransport.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Messaging;
 
 public static class MessagingExtensions
 {
-    public const string RabbitMqConnectionKey = "ConnectionStrings:RabbitMq";
-    internal const string DefaultRabbitMq = "amqp://guest:guest@127.0.0.1:5672/";
+    public const string RabbitMqConnectionKey = RabbitMqConnection.Key;
 
     /// <summary>
     /// MassTransit over RabbitMQ in production, in memory on a laptop: the same consumers either way.
@@ -15,13 +16,14 @@ public static class MessagingExtensions
     /// </summary>
     public static IServiceCollection AddAlertsMessaging(this IServiceCollection services, IConfiguration configuration, AlertsOptions options)
     {
-        Uri? rabbitUri = null;
+        RabbitMqConnection? rabbit = null;
         if (options.Transport == TransportKind.RabbitMq)
         {
-            var value = configuration[RabbitMqConnectionKey];
-            if (string.IsNullOrWhiteSpace(value)) value = DefaultRabbitMq;
-            if (!Uri.TryCreate(value, UriKind.Absolute, out rabbitUri) || rabbitUri.Scheme is not ("amqp" or "amqps" or "rabbitmq" or "rabbitmqs"))
-                throw new InvalidOperationException($"Configuration key '{RabbitMqConnectionKey}' must be an AMQP URI such as amqp://user:password@host:5672/vhost.");
+            rabbit = RabbitMqConnection.From(configuration);
+            services.AddSingleton(rabbit);
+            // The in-memory transport has no queue types: the key is read (and checked) only for RabbitMQ.
+            services.AddOptions<QueueTypeOptions>().BindConfiguration(QueueTypeOptions.SectionKey).ValidateOnStart();
+            services.AddSingleton<IValidateOptions<QueueTypeOptions>, QueueTypeOptionsValidator>();
         }
 
         services.AddScoped<ArticleRecorder>();
@@ -42,12 +44,20 @@ public static class MessagingExtensions
                 bus.ConfigureHealthCheckOptions(health => health.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
             }
 
-            if (rabbitUri is not null)
+            if (rabbit is not null)
             {
-                bus.UsingRabbitMq((context, rabbit) =>
+                bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
                 {
-                    rabbit.Host(rabbitUri, host => host.ConnectionName("alerts"));
-                    rabbit.ConfigureEndpoints(context);
+                    if (context.GetRequiredService<IOptions<QueueTypeOptions>>().Value.Type == QueueType.Quorum) UseQuorumQueue(endpoint);
+                });
+                bus.UsingRabbitMq((context, transport) =>
+                {
+                    transport.Host(rabbit.Uri, host =>
+                    {
+                        host.ConnectionName("alerts");
+                        if (rabbit.IsCluster) host.UseCluster(cluster => { foreach (var node in rabbit.Nodes) cluster.Node(node.ToString()); });
+                    });
+                    transport.ConfigureEndpoints(context);
                 });
             }
             else
@@ -56,5 +66,16 @@ public static class MessagingExtensions
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// A durable work queue (and with it its <c>_error</c> and <c>_skipped</c> queues, which copy its
+    /// arguments) becomes a quorum queue; a temporary (auto-delete) queue stays classic.
+    /// </summary>
+    private static void UseQuorumQueue(IReceiveEndpointConfigurator endpoint)
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit
+            && endpoint is IRabbitMqReceiveEndpointConfiguration { Settings: { Durable: true, AutoDelete: false, Exclusive: false } })
+            rabbit.SetQuorumQueue();
     }
 }

@@ -18,18 +18,18 @@ internal static class RedriveErrorsCommand
     public static async Task<int> RunAsync(CommandContext context)
     {
         var (errorQueue, queue) = QueueNames(context.RequireOperand("QUEUE"));
-        var uri = RabbitMqUri(context);
+        var rabbit = RabbitMq(context);
         var cancellationToken = context.CancellationToken;
 
-        var factory = new ConnectionFactory { Uri = uri, ClientProvidedName = "alerts-redrive-errors" };
+        var factory = rabbit.Factory("alerts-redrive-errors");
         IConnection connection;
         try
         {
-            connection = await factory.CreateConnectionAsync(cancellationToken);
+            connection = await factory.CreateConnectionAsync(rabbit.Endpoints(factory), cancellationToken);
         }
         catch (BrokerUnreachableException e)
         {
-            throw new CommandException($"RabbitMQ at {uri.Host}:{uri.Port} cannot be reached ({e.InnerException?.Message ?? e.Message}).");
+            throw new CommandException($"RabbitMQ at {rabbit.Describe()} cannot be reached ({e.InnerException?.Message ?? e.Message}).");
         }
         await using var _ = connection;
         await using var channel = await connection.CreateChannelAsync(
@@ -63,15 +63,18 @@ internal static class RedriveErrorsCommand
         return (queue + ErrorSuffix, queue);
     }
 
-    private static Uri RabbitMqUri(CommandContext context)
+    private static RabbitMqConnection RabbitMq(CommandContext context)
     {
         // The server's configuration sources (appsettings, environment, command line), without its services.
         var configuration = WebApplication.CreateBuilder(new WebApplicationOptions { Args = context.Settings }).Configuration;
-        var value = configuration[MessagingExtensions.RabbitMqConnectionKey];
-        if (string.IsNullOrWhiteSpace(value)) value = MessagingExtensions.DefaultRabbitMq;
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
-            throw new CommandException($"Configuration key '{MessagingExtensions.RabbitMqConnectionKey}' must be an AMQP URI such as amqp://user:password@host:5672/vhost.");
-        return uri;
+        try
+        {
+            return RabbitMqConnection.From(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CommandException(e.Message);
+        }
     }
 
     private static async Task<QueueDeclareOk> RequireQueueAsync(IChannel channel, string queue, CancellationToken cancellationToken)

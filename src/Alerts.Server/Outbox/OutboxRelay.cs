@@ -1,5 +1,6 @@
 using Alerts.Delivery;
 using Alerts.Hosting;
+using Alerts.Messaging;
 using Alerts.Notifications;
 using Alerts.Storage;
 using MassTransit;
@@ -20,8 +21,8 @@ public sealed class OutboxRelay(
     IServiceScopeFactory scopes, IBus bus, AlertsOptions alerts, IOptions<OutboxOptions> options, TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    public static readonly Uri PlanQueue = new($"queue:{SendNotificationConsumerDefinition.QueueName}");
-    public static readonly Uri BatchQueue = new($"queue:{DeliverNotificationBatchConsumerDefinition.QueueName}");
+    private readonly Uri _planQueue = WorkQueues.Address(SendNotificationConsumerDefinition.QueueName, alerts.Transport);
+    private readonly Uri _batchQueue = WorkQueues.Address(DeliverNotificationBatchConsumerDefinition.QueueName, alerts.Transport);
 
     private static readonly Gauge Waiting = Metrics.CreateGauge("alerts_outbox_pending", "Outbox rows due and not yet published.");
     private static readonly Counter Published = Metrics.CreateCounter("alerts_outbox_published_total", "Outbox rows published to the bus.");
@@ -105,13 +106,13 @@ public sealed class OutboxRelay(
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             timeout.CancelAfter(settings.PublishTimeout);
-            var plans = await bus.GetSendEndpoint(PlanQueue);
-            var batches = await bus.GetSendEndpoint(BatchQueue);
+            var plans = await bus.GetSendEndpoint(_planQueue);
+            var batches = await bus.GetSendEndpoint(_batchQueue);
             await Task.WhenAll(rows.Select(async row =>
             {
                 // The publication joins the trace of the request (or consumer) that wrote the row.
                 using var activity = Observability.Telemetry.ContinueTrace("outbox publish", row.TraceParent);
-                await (row.Kind == OutboxKind.PlanNotification ? plans : batches).Send(OutboxMessages.ToMessage(row), timeout.Token);
+                await (row.Kind == OutboxKind.PlanNotification ? plans : batches).SendToQueue(OutboxMessages.ToMessage(row), timeout.Token);
             }));
         }
 

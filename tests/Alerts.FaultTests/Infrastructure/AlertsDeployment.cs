@@ -20,17 +20,19 @@ public sealed class AlertsDeployment : IAsyncDisposable
 
     private readonly List<ServerProcess> _workers = [];
     private readonly PrivateServices? _services;
+    private readonly IPrivateBroker? _broker;
     private readonly string _name;
     private readonly string _directory;
     private readonly Dictionary<string, string> _settings;
     private HttpClient _editor;
 
-    private AlertsDeployment(FaultLog log, FakePushService push, PrivateServices? services, string name, string directory,
+    private AlertsDeployment(FaultLog log, FakePushService push, PrivateServices? services, IPrivateBroker? broker, string name, string directory,
         Dictionary<string, string> settings, ServerProcess api)
     {
         Log = log;
         Push = push;
         _services = services;
+        _broker = broker;
         _name = name;
         _directory = directory;
         _settings = settings;
@@ -47,28 +49,36 @@ public sealed class AlertsDeployment : IAsyncDisposable
     public IReadOnlyList<ServerProcess> Workers => _workers;
     public string Database => _name;
 
-    /// <summary>An API process (Api, Scheduler) and <paramref name="workers"/> worker processes on RabbitMQ and PostgreSQL.</summary>
-    public static async Task<AlertsDeployment> StartProductionAsync(PrivateServices services, FaultLog log, int workers = 2)
+    /// <summary>
+    /// An API process (Api, Scheduler) and <paramref name="workers"/> worker processes on RabbitMQ and PostgreSQL:
+    /// the private node, or <paramref name="broker"/> (a cluster) when given. Work queues are RabbitMQ's
+    /// quorum queues (the service's default).
+    /// </summary>
+    public static async Task<AlertsDeployment> StartProductionAsync(PrivateServices services, FaultLog log, int workers = 2, IPrivateBroker? broker = null)
     {
+        broker ??= services.RabbitMq;
         var name = $"faults_{Guid.NewGuid():N}"[..20];
         var directory = Directory.CreateTempSubdirectory("alerts-faults-").FullName;
         var push = await StartPushServiceAsync();
         await services.Postgres.CreateDatabaseAsync(name);
-        await services.RabbitMq.AddVirtualHostAsync(name);
+        await broker.AddVirtualHostAsync(name);
         var settings = BaseSettings(push);
         settings["Alerts:Transport"] = "RabbitMq";
-        settings["ConnectionStrings:RabbitMq"] = services.RabbitMq.UriFor(name);
+        settings["ConnectionStrings:RabbitMq"] = broker.UriFor(name, 0);
         settings["Alerts:Storage"] = "Postgres";
         settings["ConnectionStrings:Alerts"] = services.Postgres.ConnectionString(name);
 
         // The API first: it migrates the store and makes the VAPID keys that the workers then load.
         var api = ServerProcess.Start("api", With(settings, "Alerts:Roles", "Api,Scheduler"), directory);
-        var deployment = new AlertsDeployment(log, push, services, name, directory, settings, api);
+        var deployment = new AlertsDeployment(log, push, services, broker, name, directory, settings, api);
         try
         {
             await api.WaitUntilReadyAsync(StartTimeout);
             for (var i = 1; i <= workers; i++)
-                deployment._workers.Add(ServerProcess.Start($"worker-{i}", With(settings, "Alerts:Roles", "Worker"), directory));
+            {
+                var worker = With(With(settings, "Alerts:Roles", "Worker"), "ConnectionStrings:RabbitMq", broker.UriFor(name, i));
+                deployment._workers.Add(ServerProcess.Start($"worker-{i}", worker, directory));
+            }
             foreach (var worker in deployment._workers) await worker.WaitUntilReadyAsync(StartTimeout);
         }
         catch
@@ -78,7 +88,7 @@ public sealed class AlertsDeployment : IAsyncDisposable
             throw;
         }
         log.Write($"production mode: api {api.Address} (pid {api.Id}), workers {string.Join(", ", deployment._workers.Select(w => $"{w.Name} pid {w.Id}"))}; " +
-                  $"database {name} on :{services.Postgres.Port}, vhost {name} on :{services.RabbitMq.Port}; push service {push.Origin}; logs {directory}");
+                  $"database {name} on :{services.Postgres.Port}, vhost {name} on the {broker.Description}; push service {push.Origin}; logs {directory}");
         return deployment;
     }
 
@@ -92,7 +102,7 @@ public sealed class AlertsDeployment : IAsyncDisposable
         settings["Alerts:Storage"] = "Sqlite";
         settings["ConnectionStrings:Alerts"] = $"Data Source={Path.Combine(directory, "alerts.db")}";
         var process = ServerProcess.Start("embedded", settings, directory);
-        var deployment = new AlertsDeployment(log, push, null, "embedded", directory, settings, process);
+        var deployment = new AlertsDeployment(log, push, null, null, "embedded", directory, settings, process);
         try
         {
             await process.WaitUntilReadyAsync(StartTimeout);
@@ -247,15 +257,15 @@ public sealed class AlertsDeployment : IAsyncDisposable
         foreach (var process in new[] { Api }.Concat(_workers)) await process.DisposeAsync();
         _editor.Dispose();
         await Push.DisposeAsync();
-        if (_services is not null)
+        if (_services is not null && _broker is not null)
         {
             // A failed test may have left an outage in place: the next test needs the services back.
-            await _services.RabbitMq.EnsureRunningAsync();
+            await _broker.EnsureRunningAsync();
             await _services.Postgres.EnsureRunningAsync();
             try
             {
                 await _services.Postgres.DropDatabaseAsync(_name);
-                await _services.RabbitMq.DeleteVirtualHostAsync(_name);
+                await _broker.DeleteVirtualHostAsync(_name);
             }
             catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException)
             {

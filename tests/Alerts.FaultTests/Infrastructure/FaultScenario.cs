@@ -18,10 +18,10 @@ public abstract class FaultScenario(PrivateServices services, ITestOutputHelper 
 
     protected PrivateServices Services => services;
 
-    protected async Task InProductionModeAsync(string scenario, Func<AlertsDeployment, Task> steps, int workers = 2)
+    protected async Task InProductionModeAsync(string scenario, Func<AlertsDeployment, Task> steps, int workers = 2, IPrivateBroker? broker = null)
     {
         var log = new FaultLog(output, scenario);
-        await using var deployment = await AlertsDeployment.StartProductionAsync(services, log, workers);
+        await using var deployment = await AlertsDeployment.StartProductionAsync(services, log, workers, broker);
         await RunAsync(deployment, steps);
     }
 

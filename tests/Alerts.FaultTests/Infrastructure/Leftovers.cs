@@ -117,7 +117,7 @@ public static partial class Leftovers
         }
     }
 
-    [GeneratedRegex(@"^alerts-faults-(\d+)@localhost$")]
+    [GeneratedRegex(@"^alerts-faults-(\d+)(-[a-z0-9]+)?@localhost$")]
     private static partial Regex NodeName();
 
     private sealed class Registration(object key) : IDisposable

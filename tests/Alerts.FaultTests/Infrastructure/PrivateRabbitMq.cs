@@ -4,7 +4,7 @@ namespace Alerts.FaultTests.Infrastructure;
 /// A RabbitMQ node of the tests' own (its own name, ports and data directory), so an outage can be
 /// injected without touching the node every other test uses on 5672. One virtual host per test.
 /// </summary>
-public sealed class PrivateRabbitMq : IAsyncDisposable
+public sealed class PrivateRabbitMq : IPrivateBroker
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
     private readonly string _directory;
@@ -22,9 +22,14 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
 
     public string UriFor(string vhost) => $"amqp://guest:guest@127.0.0.1:{Port}/{Uri.EscapeDataString(vhost)}";
 
-    public static async Task<PrivateRabbitMq> StartAsync()
+    string IPrivateBroker.UriFor(string vhost, int process) => UriFor(vhost);
+
+    public string Description => $"node {Node} on :{Port}";
+
+    /// <param name="name">Tells the nodes of one run apart (a cluster's members); the node name always carries the test host's pid.</param>
+    public static async Task<PrivateRabbitMq> StartAsync(string? name = null)
     {
-        var node = $"alerts-faults-{Environment.ProcessId}@localhost";
+        var node = name is null ? $"alerts-faults-{Environment.ProcessId}@localhost" : $"alerts-faults-{Environment.ProcessId}-{name}@localhost";
         var directory = Directory.CreateTempSubdirectory("alerts-faults-rabbitmq-").FullName;
         var plugins = Path.Combine(directory, "enabled_plugins");
         await File.WriteAllTextAsync(plugins, "[].");
@@ -101,6 +106,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         }
     }
 
-    private Task<string> Ctl(params string[] arguments) =>
+    /// <summary>Runs rabbitmqctl against this node.</summary>
+    public Task<string> Ctl(params string[] arguments) =>
         Shell.RunAsync("rabbitmqctl", ["-n", Node, .. arguments], CommandTimeout);
 }

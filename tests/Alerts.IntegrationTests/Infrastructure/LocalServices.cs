@@ -72,6 +72,15 @@ public static class LocalServices
 
     private sealed record ConnectionInfo(string Name);
 
+    /// <summary>Every queue of a virtual host with its type (<c>classic</c>, <c>quorum</c>), from the management API.</summary>
+    public static async Task<Dictionary<string, string>> QueueTypesAsync(string vhost)
+    {
+        var queues = await Management.GetFromJsonAsync<List<QueueInfo>>($"/api/queues/{Uri.EscapeDataString(vhost)}?columns=name,type") ?? [];
+        return queues.ToDictionary(q => q.Name, q => q.Type);
+    }
+
+    private sealed record QueueInfo(string Name, string Type);
+
     public static async Task DeleteVirtualHostAsync(string vhost) =>
         await Management.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}");
 
