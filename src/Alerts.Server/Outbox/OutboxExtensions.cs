@@ -10,7 +10,12 @@ public static class OutboxExtensions
     {
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionKey).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
-        if (options.Has(ServerRoles.Worker)) services.AddHostedService<OutboxRelay>();
+        services.AddSingleton<OutboxSignal>();
+        if (options.Has(ServerRoles.Worker))
+        {
+            services.AddHostedService<OutboxRelay>();
+            if (options.Storage == StorageKind.Postgres) services.AddHostedService<OutboxListener>();
+        }
         return services;
     }
 }

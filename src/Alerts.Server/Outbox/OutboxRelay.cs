@@ -18,7 +18,7 @@ namespace Alerts.Outbox;
 /// down, rows simply wait: nothing that was accepted is lost.
 /// </summary>
 public sealed class OutboxRelay(
-    IServiceScopeFactory scopes, IBus bus, AlertsOptions alerts, IOptions<OutboxOptions> options, TimeProvider time,
+    IServiceScopeFactory scopes, IBus bus, AlertsOptions alerts, IOptions<OutboxOptions> options, OutboxSignal signal, TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private readonly Uri _planQueue = WorkQueues.Address(SendNotificationConsumerDefinition.QueueName, alerts.Transport);
@@ -54,7 +54,8 @@ public sealed class OutboxRelay(
                 await PauseAsync(TimeSpan.FromSeconds(Math.Min(failures, 5)), stoppingToken);
                 continue;
             }
-            if (published < settings.BatchSize) await PauseAsync(settings.PollInterval, stoppingToken);
+            // Until the next poll, or until rows are written (PostgreSQL tells: see OutboxListener).
+            if (published < settings.BatchSize) await signal.WaitAsync(settings.PollInterval, stoppingToken);
         }
     }
 
