@@ -15,7 +15,6 @@ public static class SubscriptionImportApi
         app.MapPost(Route, Import)
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy)
             .WithBodyLimit(RequestBodyLimits.Import)
-            .Accepts<string>(NdjsonMediaType)
             .WithName("ImportSubscriptions")
             .WithSummary("Import subscriptions as NDJSON, one subscribe body per line; a known endpoint is updated.");
         return app;
