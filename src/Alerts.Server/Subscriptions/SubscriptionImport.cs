@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Alerts.Security;
 using Alerts.Storage;
@@ -25,7 +26,7 @@ public sealed class SubscriptionImportInterruptedException(ImportResult soFar, i
 /// rejected with its number and why; the others go on. A known endpoint is updated, never doubled,
 /// even with other keys: unlike the public route, an import is the operator moving their own audience.
 /// </summary>
-public sealed class SubscriptionImport(AlertsDbContext db, SubscriptionValidator validator, TimeProvider time)
+public sealed class SubscriptionImport(AlertsDbContext db, SubscriptionValidator validator, TimeProvider time, ILogger<SubscriptionImport> logger)
 {
     public const int ChunkSize = 2000;
     public const int MaxErrorsListed = 100;
@@ -37,6 +38,8 @@ public sealed class SubscriptionImport(AlertsDbContext db, SubscriptionValidator
         var tally = new Tally();
         var store = SubscriptionImportStore.For(db);
         var chunk = new List<ImportLine>(ChunkSize);
+        // The store writes one chunk while the next one is read and checked.
+        Task writing = Task.CompletedTask;
         await using var lines = SubscriptionImportLines.ReadAsync(body, MaxLineBytes, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -47,26 +50,36 @@ public sealed class SubscriptionImport(AlertsDbContext db, SubscriptionValidator
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await WriteChunkAsync(store, chunk, tally, cancellationToken);
+                await writing;
+                await WriteAsync(store, Check(chunk, tally), tally, cancellationToken);
                 throw new SubscriptionImportInterruptedException(tally.Result(), tally.LastLine, e);
             }
             if (!more) break;
             chunk.Add(lines.Current);
             if (chunk.Count < ChunkSize) continue;
-            await WriteChunkAsync(store, chunk, tally, cancellationToken);
+            var next = Check(chunk, tally);
             chunk.Clear();
+            await writing;
+            writing = WriteAsync(store, next, tally, cancellationToken);
         }
-        await WriteChunkAsync(store, chunk, tally, cancellationToken);
-        return tally.Result();
+        var last = Check(chunk, tally);
+        await writing;
+        await WriteAsync(store, last, tally, cancellationToken);
+
+        var result = tally.Result();
+        logger.LogInformation("Imported subscriptions through line {Line} in {Elapsed} ms ({Checking} ms checking lines, {Writing} ms writing): {Imported} new, {Updated} updated, {Rejected} rejected",
+            tally.LastLine, tally.Total.ElapsedMilliseconds, (long)tally.Checking.TotalMilliseconds, (long)tally.Writing.TotalMilliseconds, result.Imported, result.Updated, result.Rejected);
+        return result;
     }
 
-    private async Task WriteChunkAsync(SubscriptionImportStore store, List<ImportLine> chunk, Tally tally, CancellationToken cancellationToken)
+    /// <summary>Checks a chunk's lines (in parallel: they are independent) and counts the rejected ones.</summary>
+    private CheckedChunk Check(List<ImportLine> chunk, Tally tally)
     {
-        if (chunk.Count == 0) return;
+        if (chunk.Count == 0) return new CheckedChunk([], 0, tally.LastLine, default);
+        var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow().UtcDateTime;
         var parsed = new (SubscriptionImportRow? Row, string? Detail)[chunk.Count];
-        // Checking a line is CPU work (JSON, the P-256 point, hashes) and the lines are independent.
-        Parallel.For(0, chunk.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+        Parallel.For(0, chunk.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             i => parsed[i] = SubscriptionImportRow.Parse(chunk[i], validator, now, MaxLineBytes));
 
         // One row per endpoint: a later line for the same endpoint wins, and an earlier one counts as
@@ -83,30 +96,59 @@ public sealed class SubscriptionImport(AlertsDbContext db, SubscriptionValidator
             if (rows.Remove(row.EndpointHash)) repeats++;
             rows[row.EndpointHash] = row;
         }
-        var inserted = await store.WriteAsync(rows.Values.ToList(), now, cancellationToken);
-        tally.Add(inserted, rows.Count - inserted + repeats, chunk[^1].Number);
+        tally.Checking += Stopwatch.GetElapsedTime(started);
+        return new CheckedChunk(rows.Values.ToList(), repeats, chunk[^1].Number, now);
     }
 
+    private static async Task WriteAsync(SubscriptionImportStore store, CheckedChunk chunk, Tally tally, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var inserted = await store.WriteAsync(chunk.Rows, chunk.Now, cancellationToken);
+        tally.Writing += Stopwatch.GetElapsedTime(started);
+        tally.Add(inserted, chunk.Rows.Count - inserted + chunk.Repeats, chunk.LastLine);
+    }
+
+    private sealed record CheckedChunk(List<SubscriptionImportRow> Rows, int Repeats, int LastLine, DateTime Now);
+
+    /// <summary>The counts; the store's write of one chunk reports here while the next chunk is checked.</summary>
     private sealed class Tally
     {
+        private readonly Lock _lock = new();
         private readonly List<ImportError> _errors = [];
-        private int _imported, _updated, _rejected;
+        private int _imported, _updated, _rejected, _lastLine;
 
-        public int LastLine { get; private set; }
+        public Stopwatch Total { get; } = Stopwatch.StartNew();
+        public TimeSpan Checking { get; set; }
+        public TimeSpan Writing { get; set; }
+
+        /// <summary>The last line whose chunk is stored.</summary>
+        public int LastLine
+        {
+            get { lock (_lock) return _lastLine; }
+        }
 
         public void Reject(int line, string detail)
         {
-            _rejected++;
-            if (_errors.Count < MaxErrorsListed) _errors.Add(new ImportError(line, detail));
+            lock (_lock)
+            {
+                _rejected++;
+                if (_errors.Count < MaxErrorsListed) _errors.Add(new ImportError(line, detail));
+            }
         }
 
         public void Add(int imported, int updated, int lastLine)
         {
-            _imported += imported;
-            _updated += updated;
-            LastLine = lastLine;
+            lock (_lock)
+            {
+                _imported += imported;
+                _updated += updated;
+                _lastLine = Math.Max(_lastLine, lastLine);
+            }
         }
 
-        public ImportResult Result() => new(_imported, _updated, _rejected, _errors.ToList());
+        public ImportResult Result()
+        {
+            lock (_lock) return new(_imported, _updated, _rejected, _errors.ToList());
+        }
     }
 }

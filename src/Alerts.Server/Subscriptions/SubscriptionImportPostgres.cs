@@ -44,24 +44,35 @@ internal sealed class SubscriptionImportPostgres(AlertsDbContext db) : Subscript
         }
 
         var updated = rows.Where(r => idByHash[r.EndpointHash] != r.Id).Select(r => idByHash[r.EndpointHash]).ToArray();
-        var sections = rows.SelectMany(r => r.Preferences.Sections.Select(section => (Id: idByHash[r.EndpointHash], Section: section))).ToList();
+        var sectionIds = rows.SelectMany(r => r.Preferences.Sections.Select(_ => idByHash[r.EndpointHash])).ToArray();
+        var sectionNames = rows.SelectMany(r => r.Preferences.Sections).ToArray();
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (updated.Length > 0)
         {
-            var delete = new NpgsqlBatchCommand("""DELETE FROM subscription_sections WHERE "SubscriptionId" = ANY(@ids)""");
-            delete.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = updated });
+            // Only the sections a known subscriber no longer wants go; a re-import of the same choice writes nothing.
+            var delete = new NpgsqlBatchCommand("""
+                DELETE FROM subscription_sections WHERE "SubscriptionId" = ANY(@updated)
+                  AND ("SubscriptionId", "SectionId") NOT IN (SELECT * FROM unnest(@ids, @sections))
+                """);
+            delete.Parameters.Add(new NpgsqlParameter<Guid[]>("updated", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = updated });
+            AddSections(delete, sectionIds, sectionNames);
             batch.BatchCommands.Add(delete);
         }
         var insert = new NpgsqlBatchCommand("""
-            INSERT INTO subscription_sections ("SubscriptionId", "SectionId") SELECT * FROM unnest(@ids, @sections)
+            INSERT INTO subscription_sections ("SubscriptionId", "SectionId") SELECT * FROM unnest(@ids, @sections) ON CONFLICT DO NOTHING
             """);
-        insert.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = sections.Select(s => s.Id).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter<string[]>("sections", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { TypedValue = sections.Select(s => s.Section).ToArray() });
+        AddSections(insert, sectionIds, sectionNames);
         batch.BatchCommands.Add(insert);
         await batch.ExecuteNonQueryAsync(cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return rows.Count - updated.Length;
+    }
+
+    private static void AddSections(NpgsqlBatchCommand command, Guid[] ids, string[] sections)
+    {
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("sections", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { TypedValue = sections });
     }
 
     private static void Add<T>(NpgsqlCommand command, string name, NpgsqlDbType type, IEnumerable<T> values) =>

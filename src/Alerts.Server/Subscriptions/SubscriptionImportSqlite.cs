@@ -41,19 +41,25 @@ internal sealed class SubscriptionImportSqlite(AlertsDbContext db) : Subscriptio
         }
 
         var updated = rows.Where(r => idByHash[r.EndpointHash] != r.Id).Select(r => Text(idByHash[r.EndpointHash])).ToList();
+        var sections = JsonSerializer.Serialize(rows.SelectMany(r => r.Preferences.Sections.Select(section => new[] { Text(idByHash[r.EndpointHash]), section })));
         if (updated.Count > 0)
         {
-            await using var delete = Command(connection, transaction,
-                """DELETE FROM subscription_sections WHERE "SubscriptionId" IN (SELECT value FROM json_each(@ids))""");
-            delete.Parameters.AddWithValue("@ids", JsonSerializer.Serialize(updated));
+            // Only the sections a known subscriber no longer wants go; a re-import of the same choice writes nothing.
+            await using var delete = Command(connection, transaction, """
+                DELETE FROM subscription_sections WHERE "SubscriptionId" IN (SELECT value FROM json_each(@updated))
+                  AND ("SubscriptionId", "SectionId") NOT IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@sections))
+                """);
+            delete.Parameters.AddWithValue("@updated", JsonSerializer.Serialize(updated));
+            delete.Parameters.AddWithValue("@sections", sections);
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var insert = Command(connection, transaction, """
-            INSERT INTO subscription_sections ("SubscriptionId", "SectionId") SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@rows)
+            INSERT INTO subscription_sections ("SubscriptionId", "SectionId")
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@sections) WHERE true
+            ON CONFLICT DO NOTHING
             """))
         {
-            insert.Parameters.AddWithValue("@rows", JsonSerializer.Serialize(
-                rows.SelectMany(r => r.Preferences.Sections.Select(section => new[] { Text(idByHash[r.EndpointHash]), section }))));
+            insert.Parameters.AddWithValue("@sections", sections);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -5,7 +5,8 @@ namespace Alerts.Subscriptions;
 
 /// <summary>
 /// Writes one chunk of checked import rows in a handful of statements inside one transaction: an
-/// upsert keyed on the endpoint hash, then the sections of every row. A known endpoint keeps its id,
+/// upsert keyed on the endpoint hash, then the sections (a known subscriber loses the sections it no
+/// longer has and gains the new ones; unchanged ones are not rewritten). A known endpoint keeps its id,
 /// creation time, tokens and last digest; it takes the line's keys and preferences, its failure count
 /// starts again, and its next digest is recomputed only when the schedule changed (as a subscribe
 /// through the API does). An imported row is told from an updated one by the id the upsert returns:
