@@ -101,15 +101,20 @@ public abstract class SubscriptionImportTests
         var (status, result) = await ImportAsync(Ndjson(readers.Select(r => Line(Push.EndpointFor(r), r, ["tv-shows"])).ToArray()));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal((3, 0, 0), Counts(result));
+        // And a larger audience sharing a few key pairs, as a benchmark imports one.
+        var crowd = await Server.Admin().PostAsync(SubscriptionImportApi.Route, AudienceNdjson.For(Push, 50, ["tv-shows"], keyPool: 5));
+        Assert.Equal((50, 0, 0), Counts(await crowd.Content.ReadFromJsonAsync<JsonElement>()));
 
         var id = await Server.Editor().SendAcceptedAlertAsync(new
         {
             title = "Season finale tonight", body = "The last episode airs at nine.", url = $"https://news.example/tv/{Guid.NewGuid():N}", sections = new[] { "tv-shows" },
         });
 
-        await Server.WaitForAlertAsync(id, "done", Timeout);
+        var alert = await Server.WaitForAlertAsync(id, "done", Timeout);
         foreach (var reader in readers)
             Assert.Equal("Season finale tonight", Assert.Single(Push.ReceivedBy(reader).Of(id)).Payload.GetProperty("title").GetString());
+        Assert.Equal(53, alert.GetProperty("sent").GetInt32());
+        Assert.Equal(53, Push.Received.Of(id).Count(p => p.WasDelivered));
     }
 
     [Fact]
