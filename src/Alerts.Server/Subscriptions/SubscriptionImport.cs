@@ -60,7 +60,8 @@ public sealed class SubscriptionImport(AlertsDbContext db, SubscriptionValidator
             var next = Check(chunk, tally);
             chunk.Clear();
             await writing;
-            writing = WriteAsync(store, next, tally, cancellationToken);
+            // On a thread of its own: SQLite's ADO.NET calls complete synchronously, and would not overlap otherwise.
+            writing = Task.Run(() => WriteAsync(store, next, tally, cancellationToken), cancellationToken);
         }
         var last = Check(chunk, tally);
         await writing;
