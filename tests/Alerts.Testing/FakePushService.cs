@@ -165,6 +165,18 @@ public sealed class FakePushService : IAsyncDisposable
         return $"{Origin}/push/{subscriber.Id}";
     }
 
+    /// <summary>
+    /// An endpoint of its own, <c>{Origin}/push/{endpointId}</c>, whose pushes decrypt with <paramref name="keys"/>:
+    /// many readers of a large test audience can share a few key pairs. Pushes to it carry <paramref name="endpointId"/>
+    /// as their <see cref="ReceivedPush.SubscriberId"/>.
+    /// </summary>
+    public string EndpointFor(Guid endpointId, TestSubscriber keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        _subscribers[endpointId] = keys;
+        return $"{Origin}/push/{endpointId}";
+    }
+
     /// <summary>Queues answers for the subscriber's next requests, one per request, before the default 201.</summary>
     public void Script(TestSubscriber subscriber, params FakeResponse[] responses)
     {

@@ -42,8 +42,7 @@ public static class ApplicationExtensions
         services.AddAlertsForwardedHeaders();
         builder.AddAlertsManagement();
         services.AddAlertsCors(configuration);
-        services.AddScoped<SubscriptionValidator>();
-        services.AddScoped<SubscriptionRegistry>();
+        services.AddAlertsSubscriptions();
         services.AddEditorAlerts();
         services.AddAlertsObservability(configuration, options);
         return builder;

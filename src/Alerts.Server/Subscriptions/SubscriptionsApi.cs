@@ -23,6 +23,7 @@ public static class SubscriptionsApi
         group.MapGet("/{id:guid}", Get).WithName("GetSubscription");
         group.MapPut("/{id:guid}", Update).WithName("UpdateSubscription");
         group.MapDelete("/{id:guid}", Delete).WithName("DeleteSubscription");
+        app.MapSubscriptionImportApi();
         return app;
     }
 
