@@ -56,19 +56,31 @@ internal static class Audience
     {
         using var admin = deployment.Api.Client(Deployment.AdminKey);
         admin.Timeout = TimeSpan.FromMinutes(10);
-        for (var from = 0; from < readers; from += ImportChunk)
+        // An empty body tells whether the route exists without importing anything (a large one could meet a body limit first).
+        using (var probe = new StringContent("", Encoding.UTF8, "application/x-ndjson"))
+        using (var probed = await admin.PostAsync("/api/admin/subscriptions/import", probe, cancellationToken))
+            if (probed.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed) return false;
+        var chunk = ImportChunk;
+        for (var from = 0; from < readers;)
         {
+            var until = Math.Min(readers, from + chunk);
             var body = new StringBuilder();
-            for (var reader = from; reader < Math.Min(readers, from + ImportChunk); reader++) body.Append(SubscribeBody(sink, keys, reader, kind)).Append('\n');
+            for (var reader = from; reader < until; reader++) body.Append(SubscribeBody(sink, keys, reader, kind)).Append('\n');
             using var content = new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson");
             using var response = await admin.PostAsync("/api/admin/subscriptions/import", content, cancellationToken);
-            if (from == 0 && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed) return false;
+            if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && chunk > 1)
+            {
+                // Past the route's body limit: smaller chunks.
+                chunk /= 2;
+                continue;
+            }
             var answer = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"POST /api/admin/subscriptions/import answered {(int)response.StatusCode}: {answer}");
             using var json = JsonDocument.Parse(answer);
             if (json.RootElement.TryGetProperty("rejected", out var rejected) && rejected.GetInt32() > 0)
                 throw new InvalidOperationException($"The import rejected lines: {answer[..Math.Min(answer.Length, 2000)]}");
+            from = until;
         }
         return true;
     }
