@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Alerts.WebPush.KeyAgreement;
 
 namespace Alerts.WebPush;
 
@@ -30,18 +31,15 @@ public static class PushMessageEncryptor
     private static ReadOnlySpan<byte> ContentKeyInfo => "Content-Encoding: aes128gcm\0"u8;
     private static ReadOnlySpan<byte> NonceInfo => "Content-Encoding: nonce\0"u8;
 
-    /// <summary>Encrypts with a fresh sender key pair and a random salt, as every message must.</summary>
+    /// <summary>Encrypts one message with a sender key pair of its own and a random salt.</summary>
     /// <param name="userAgentPublicKey">The subscription's <c>p256dh</c>: a 65-byte uncompressed P-256 point.</param>
     /// <param name="authSecret">The subscription's 16-byte <c>auth</c> secret.</param>
     /// <exception cref="ArgumentException">Plaintext too long, or a key or secret is malformed.</exception>
+    /// <remarks>Many messages at once: <see cref="PushEncryptor"/> shares one sender key among them.</remarks>
     public static byte[] Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> userAgentPublicKey, ReadOnlySpan<byte> authSecret)
     {
-        ValidateSizes(plaintext, authSecret, MaxBodyBytes);
-
-        Span<byte> salt = stackalloc byte[SaltBytes];
-        RandomNumberGenerator.Fill(salt);
-        using ECDiffieHellman senderKey = ECDiffieHellman.Create(P256PublicKey.Curve);
-        return EncryptCore(plaintext, userAgentPublicKey, authSecret, senderKey, salt, MaxBodyBytes);
+        using PushEncryptor encryptor = PushEncryptor.Create();
+        return encryptor.Encrypt(plaintext, userAgentPublicKey, authSecret);
     }
 
     /// <summary>Deterministic encryption with a given sender key and salt (test vectors, reproducible checks).</summary>
@@ -66,10 +64,20 @@ public static class PushMessageEncryptor
             throw new ArgumentException($"The salt must be {SaltBytes} bytes; got {salt.Length}.", nameof(salt));
         }
 
-        return EncryptCore(plaintext, userAgentPublicKey, authSecret, applicationServerKey, salt, recordSize);
+        using var senderKey = new ManagedSenderKey(applicationServerKey, ownsKey: false);
+        return EncryptCore(plaintext, userAgentPublicKey, authSecret, senderKey, salt, recordSize);
     }
 
-    private static void ValidateSizes(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> authSecret, int recordSize)
+    /// <summary>With a random salt: what <see cref="PushEncryptor"/> does for each message.</summary>
+    internal static byte[] Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> userAgentPublicKey, ReadOnlySpan<byte> authSecret, SenderKey senderKey)
+    {
+        ValidateSizes(plaintext, authSecret, MaxBodyBytes);
+        Span<byte> salt = stackalloc byte[SaltBytes];
+        RandomNumberGenerator.Fill(salt);
+        return EncryptCore(plaintext, userAgentPublicKey, authSecret, senderKey, salt, MaxBodyBytes);
+    }
+
+    internal static void ValidateSizes(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> authSecret, int recordSize)
     {
         if (plaintext.Length > MaxPlaintextBytes)
         {
@@ -92,11 +100,11 @@ public static class PushMessageEncryptor
         }
     }
 
-    private static byte[] EncryptCore(
+    internal static byte[] EncryptCore(
         ReadOnlySpan<byte> plaintext,
         ReadOnlySpan<byte> userAgentPublicKey,
         ReadOnlySpan<byte> authSecret,
-        ECDiffieHellman senderKey,
+        SenderKey senderKey,
         ReadOnlySpan<byte> salt,
         int recordSize)
     {
@@ -108,14 +116,10 @@ public static class PushMessageEncryptor
         BinaryPrimitives.WriteUInt32BigEndian(span.Slice(SaltBytes), (uint)recordSize);
         span[SaltBytes + sizeof(uint)] = P256PublicKey.Length;
         Span<byte> senderPublicKey = span.Slice(HeaderBytes - P256PublicKey.Length, P256PublicKey.Length);
-        P256PublicKey.WriteUncompressed(senderKey.ExportParameters(includePrivateParameters: false).Q, senderPublicKey);
+        senderKey.PublicKey.CopyTo(senderPublicKey);
 
-        byte[] sharedSecret;
-        using (ECDiffieHellman userAgentKey = P256PublicKey.ImportForKeyAgreement(userAgentPublicKey, nameof(userAgentPublicKey)))
-        using (ECDiffieHellmanPublicKey userAgentPublic = userAgentKey.PublicKey)
-        {
-            sharedSecret = senderKey.DeriveRawSecretAgreement(userAgentPublic);
-        }
+        Span<byte> sharedSecret = stackalloc byte[SenderKey.SharedSecretBytes];
+        senderKey.DeriveSharedSecret(userAgentPublicKey, sharedSecret);
 
         // RFC 8291 section 3.4, key_info = "WebPush: info" ‖ 0x00 ‖ ua_public ‖ as_public.
         Span<byte> keyInfo = stackalloc byte[KeyInfoPrefix.Length + 2 * P256PublicKey.Length];
@@ -129,11 +133,14 @@ public static class PushMessageEncryptor
         Span<byte> nonce = stackalloc byte[NonceBytes];
         try
         {
-            HKDF.Extract(HashAlgorithmName.SHA256, sharedSecret, authSecret, prk);
-            HKDF.Expand(HashAlgorithmName.SHA256, prk, ikm, keyInfo);
-            HKDF.Extract(HashAlgorithmName.SHA256, ikm, salt, prk);
-            HKDF.Expand(HashAlgorithmName.SHA256, prk, contentKey, ContentKeyInfo);
-            HKDF.Expand(HashAlgorithmName.SHA256, prk, nonce, NonceInfo);
+            // HKDF-SHA256 (RFC 5869), each output at most one hash long, so every step is a single HMAC:
+            // Extract = HMAC(salt, ikm), Expand = first L bytes of HMAC(prk, info ‖ 0x01). One-shot HMACs
+            // cost about half of what the general HKDF API does per call, and a push makes five of them.
+            HMACSHA256.HashData(authSecret, sharedSecret, prk);
+            ExpandOneBlock(prk, keyInfo, ikm);
+            HMACSHA256.HashData(salt, ikm, prk);
+            ExpandOneBlock(prk, ContentKeyInfo, contentKey);
+            ExpandOneBlock(prk, NonceInfo, nonce);
 
             // Encrypt in place: plaintext ‖ 0x02 (last record, no padding), then the tag.
             Span<byte> record = span.Slice(HeaderBytes, plaintext.Length + DelimiterBytes);
@@ -151,5 +158,16 @@ public static class PushMessageEncryptor
         }
 
         return body;
+    }
+
+    private static void ExpandOneBlock(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output)
+    {
+        Span<byte> input = stackalloc byte[info.Length + 1];
+        info.CopyTo(input);
+        input[^1] = 0x01;
+        Span<byte> block = stackalloc byte[Sha256Bytes];
+        HMACSHA256.HashData(prk, input, block);
+        block[..output.Length].CopyTo(output);
+        CryptographicOperations.ZeroMemory(block);
     }
 }

@@ -14,17 +14,20 @@ public sealed class WebPushClient
     private const int MaxReasonBytesRead = 1024;
 
     private readonly HttpClient _httpClient;
-    private readonly VapidAuthentication _vapid;
 
-    /// <param name="httpClient">Configured by the caller: timeouts, and no automatic redirects.</param>
+    /// <param name="httpClient">Configured by the caller: timeouts, no automatic redirects, and the HTTP version
+    /// (<see cref="HttpClient.DefaultRequestVersion"/> and <see cref="HttpClient.DefaultVersionPolicy"/> apply to every push).</param>
     /// <param name="vapid">Signs each request for the endpoint's origin.</param>
     public WebPushClient(HttpClient httpClient, VapidAuthentication vapid)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(vapid);
         _httpClient = httpClient;
-        _vapid = vapid;
+        Vapid = vapid;
     }
+
+    /// <summary>What signs this client's requests.</summary>
+    public VapidAuthentication Vapid { get; }
 
     /// <summary>POSTs one encrypted message (from <see cref="PushMessageEncryptor"/>) to a subscription endpoint.</summary>
     /// <exception cref="HttpRequestException">The push service could not be reached.</exception>
@@ -40,7 +43,12 @@ public sealed class WebPushClient
                 nameof(encryptedBody));
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        // The version comes from the client: HTTP/2 where the push service offers it, if so configured.
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Version = _httpClient.DefaultRequestVersion,
+            VersionPolicy = _httpClient.DefaultVersionPolicy,
+        };
         request.Headers.TryAddWithoutValidation("TTL", options.TtlSeconds.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation("Urgency", options.UrgencyHeaderValue);
         if (options.Topic is { } topic)
@@ -48,7 +56,7 @@ public sealed class WebPushClient
             request.Headers.TryAddWithoutValidation("Topic", topic);
         }
 
-        request.Headers.TryAddWithoutValidation("Authorization", _vapid.GetAuthorizationHeaderValue(endpoint));
+        request.Headers.TryAddWithoutValidation("Authorization", Vapid.GetAuthorizationHeaderValue(endpoint));
         request.Content = new ByteArrayContent(encryptedBody);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         request.Content.Headers.ContentEncoding.Add("aes128gcm");
@@ -64,7 +72,7 @@ public sealed class WebPushClient
     private TimeSpan? ReadRetryAfter(HttpResponseMessage response)
     {
         RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
-        TimeSpan? delay = retryAfter?.Delta ?? (retryAfter?.Date - _vapid.TimeProvider.GetUtcNow());
+        TimeSpan? delay = retryAfter?.Delta ?? (retryAfter?.Date - Vapid.TimeProvider.GetUtcNow());
         return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 

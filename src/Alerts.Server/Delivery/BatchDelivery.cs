@@ -3,6 +3,7 @@ using Alerts.Delivery.Ledger;
 using Alerts.Notifications;
 using Alerts.Outbox;
 using Alerts.Storage;
+using System.Threading.Channels;
 using Alerts.WebPush;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,8 @@ namespace Alerts.Delivery;
 
 /// <summary>
 /// Delivers one batch: claims its readers in the ledger, pushes to what it claimed, and records the
-/// outcomes every <see cref="RecordEvery"/> pushes (claims and outcomes together: one database round trip
-/// per 100 pushes). Pushes the push service asks to retry go back to the outbox as a retry batch due
+/// outcomes every <see cref="RecordEvery"/> pushes while the rest are still being sent (claims and outcomes
+/// together: one database round trip per 100 pushes). Pushes the push service asks to retry go back to the outbox as a retry batch due
 /// after their back-off, until the TTL; a worker that is stopping hands the rest back the same way.
 /// A worker that dies loses at most the outcomes since its last record: those readers are claimed again
 /// when the lease ends, the only way a reader can get a push twice.
@@ -23,6 +24,9 @@ public sealed class BatchDelivery(
     IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
 {
     public const int RecordEvery = 125;
+
+    /// <summary>Outcomes gathered and no new result for this long: recorded without waiting for more.</summary>
+    private static readonly TimeSpan RecordIdleAfter = TimeSpan.FromMilliseconds(500);
 
     private static readonly Counter RetriesScheduled = Metrics.CreateCounter(
         "alerts_push_retries_scheduled_total", "Pushes put back in the outbox to be retried after a back-off.");
@@ -40,43 +44,60 @@ public sealed class BatchDelivery(
             ? []
             : await ledger.ClaimAsync(notification, batch, token, Now, leaseUntil, cancellationToken);
 
-        var write = new LedgerWrite();
+        var recheck = new LedgerWrite();
         if (notification is { Status: NotificationStatus.Sending } && claimed.Count < batch.SubscriptionIds.Count)
-            await RecheckWhenLeasesEndAsync(ledger, batch, token, write, cancellationToken);
+            await RecheckWhenLeasesEndAsync(ledger, batch, token, recheck, cancellationToken);
         if (claimed.Count == 0 || notification is null)
         {
             // Nothing (left) to do here: a redelivery after the work was recorded, or a cancelled alert. The
             // worker that recorded the last outcome may have died before ending the notification: end it here.
-            write.FinishedOutboxId = batch.OutboxId;
-            await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
+            recheck.FinishedOutboxId = batch.OutboxId;
+            await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, recheck);
             await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
             return;
         }
+        if (!recheck.IsEmpty) await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, recheck);
 
         // Fitted once (with room for a click token); each reader's push carries its own token.
-        var fitted = PushPayloadBuilder.Fit(NotificationPayloads.For(notification, settings));
-        byte[] PayloadFor(Guid subscriptionId) => PushPayloadBuilder.Serialize(fitted with { ClickToken = clickTokens.For(notification.Id, subscriptionId) });
+        var payload = PushPayloadTemplate.For(PushPayloadBuilder.Fit(NotificationPayloads.For(notification, settings)));
+        byte[] PayloadFor(Guid subscriptionId) => payload.WithClickToken(clickTokens.For(notification.Id, subscriptionId));
         var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
-        var chunks = claimed.Chunk(RecordEvery).ToList();
-        for (var i = 0; i < chunks.Count; i++)
+
+        var write = new LedgerWrite();
+        var results = Channel.CreateUnbounded<PushAttemptResult>(new UnboundedChannelOptions { SingleReader = true });
+        var toSend = Triage(notification, claimed, write, out var failing, out var handBack);
+        var sending = SendAllAsync(toSend, PayloadFor, request, notification.ExpiresAt, results.Writer);
+
+        // Outcomes are recorded while the rest are still being sent: every RecordEvery results, or when none
+        // has come for a while (a slow push service), so little is unrecorded at any moment.
+        var retries = new List<(Guid Id, TimeSpan Delay)>();
+        var reader = results.Reader;
+        while (true)
         {
-            if (i > 0) write = new LedgerWrite();
-            await SendChunkAsync(notification, batch, chunks[i], PayloadFor, request, write);
-            if (i == chunks.Count - 1) write.FinishedOutboxId = batch.OutboxId;
-            var tally = await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
-            if (tally is { AllFinished: true }) await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
+            var more = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+            if (!more.IsCompleted && write.Entries.Count + retries.Count + handBack.Count > 0 && await Task.WhenAny(more, Task.Delay(RecordIdleAfter)) != more)
+                write = await RecordAsync(ledger, notification, batch, token, leaseUntil, write, retries, handBack, last: false);
+            if (!await more) break;
+            while (reader.TryRead(out var result))
+            {
+                Tally(result, batch, write, failing, retries, handBack);
+                if (write.Entries.Count + retries.Count + handBack.Count >= RecordEvery)
+                    write = await RecordAsync(ledger, notification, batch, token, leaseUntil, write, retries, handBack, last: false);
+            }
         }
+        await sending;
+        await RecordAsync(ledger, notification, batch, token, leaseUntil, write, retries, handBack, last: true);
     }
 
-    private async Task SendChunkAsync(
-        Notification notification, DeliverNotificationBatch batch, ClaimedReader[] chunk, Func<Guid, byte[]> payloadFor, PushRequestOptions request, LedgerWrite write)
+    /// <summary>Sorts the claimed readers: outcomes known without a push go straight into the write.</summary>
+    private List<PushRecipient> Triage(Notification notification, IReadOnlyList<ClaimedReader> claimed, LedgerWrite write, out HashSet<Guid> failing, out List<Guid> handBack)
     {
         var now = Now;
         var expiresAt = notification.ExpiresAt;
-        var failing = new HashSet<Guid>();
-        var toSend = new List<PushRecipient>(chunk.Length);
-        var handBack = new List<Guid>();
-        foreach (var reader in chunk)
+        failing = [];
+        handBack = [];
+        var toSend = new List<PushRecipient>(claimed.Count);
+        foreach (var reader in claimed)
         {
             if (reader.Recipient is not { } recipient)
                 write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Gone)); // unsubscribed after planning
@@ -93,35 +114,59 @@ public sealed class BatchDelivery(
                 if (reader.ConsecutiveFailures > 0) failing.Add(reader.SubscriptionId);
             }
         }
+        return toSend;
+    }
 
-        var results = toSend.Count == 0 ? [] : await dispatcher.SendAsync(toSend, payloadFor, request, expiresAt, drain.Stopping, drain.Abandon);
-        var retries = new List<(Guid Id, TimeSpan Delay)>();
-        foreach (var result in results)
+    private async Task SendAllAsync(List<PushRecipient> toSend, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAt, ChannelWriter<PushAttemptResult> results)
+    {
+        try
         {
-            switch (result.Verdict)
-            {
-                case PushVerdict.Sent:
-                    write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Sent));
-                    if (failing.Contains(result.SubscriptionId)) write.Recovered.Add(result.SubscriptionId);
-                    break;
-                case PushVerdict.Gone:
-                    write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Gone));
-                    write.Gone.Add(result.SubscriptionId);
-                    break;
-                case PushVerdict.Rejected:
-                    write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Failed));
-                    if (result.AgainstReader) write.Rejected.Add(result.SubscriptionId);
-                    logger.LogDebug("Push to subscription {SubscriptionId} refused ({Status}): {Reason}", result.SubscriptionId, result.StatusCode, result.Reason);
-                    break;
-                case PushVerdict.Retry:
-                    retries.Add((result.SubscriptionId, RetryDelay(result.RetryAfter, batch.Attempt)));
-                    break;
-                case PushVerdict.NotAttempted:
-                    handBack.Add(result.SubscriptionId);
-                    break;
-            }
+            if (toSend.Count > 0) await dispatcher.SendAsync(toSend, payloadFor, request, expiresAt, results, drain.Stopping, drain.Abandon);
         }
+        finally
+        {
+            results.Complete();
+        }
+    }
+
+    private void Tally(PushAttemptResult result, DeliverNotificationBatch batch, LedgerWrite write, HashSet<Guid> failing, List<(Guid Id, TimeSpan Delay)> retries, List<Guid> handBack)
+    {
+        switch (result.Verdict)
+        {
+            case PushVerdict.Sent:
+                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Sent));
+                if (failing.Contains(result.SubscriptionId)) write.Recovered.Add(result.SubscriptionId);
+                break;
+            case PushVerdict.Gone:
+                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Gone));
+                write.Gone.Add(result.SubscriptionId);
+                break;
+            case PushVerdict.Rejected:
+                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Failed));
+                if (result.AgainstReader) write.Rejected.Add(result.SubscriptionId);
+                logger.LogDebug("Push to subscription {SubscriptionId} refused ({Status}): {Reason}", result.SubscriptionId, result.StatusCode, result.Reason);
+                break;
+            case PushVerdict.Retry:
+                retries.Add((result.SubscriptionId, RetryDelay(result.RetryAfter, batch.Attempt)));
+                break;
+            case PushVerdict.NotAttempted:
+                handBack.Add(result.SubscriptionId);
+                break;
+        }
+    }
+
+    /// <summary>Records what has been gathered (with its retry batches) and returns an empty write for what comes next.</summary>
+    private async Task<LedgerWrite> RecordAsync(
+        DeliveryLedger ledger, Notification notification, DeliverNotificationBatch batch, Guid token, DateTime leaseUntil, LedgerWrite write,
+        List<(Guid Id, TimeSpan Delay)> retries, List<Guid> handBack, bool last)
+    {
         ScheduleRetries(notification, batch, retries, handBack, write);
+        retries.Clear();
+        handBack.Clear();
+        if (last) write.FinishedOutboxId = batch.OutboxId;
+        var tally = await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
+        if (tally is { AllFinished: true }) await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
+        return new LedgerWrite();
     }
 
     /// <summary>

@@ -1,11 +1,11 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Alerts.WebPush;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace Alerts.Delivery;
-
-public sealed record PushRecipient(Guid SubscriptionId, string Endpoint, string P256dh, string Auth);
 
 /// <summary>
 /// One push attempt's result. Retry: the push service or the network failed us (429, 406, 5xx, timeout,
@@ -19,105 +19,132 @@ public sealed record PushAttemptResult(Guid SubscriptionId, PushVerdict Verdict,
     string? Reason = null, bool AgainstReader = false);
 
 /// <summary>
-/// Encrypts and sends one payload to many recipients, one attempt each, with bounded concurrency for the
-/// whole process. Whatever happens to one recipient (a bad stored key, a crypto or network error) is that
-/// recipient's result; the others go on. Retrying is the caller's business (a delayed retry batch), so no
-/// concurrency slot is ever held while waiting to retry.
+/// Sends one payload to many recipients, one attempt each, and hands each result on as soon as it is known, so
+/// the caller records while the rest are still being sent. Concurrency is bounded per push-service host
+/// (<see cref="PushOptions.MaxConcurrencyPerHost"/>: a slow host cannot take the slots of the others) and for the
+/// process (<see cref="PushOptions.MaxConcurrency"/>). Whatever happens to one recipient (a bad stored key, a crypto
+/// or network error) is that recipient's result; the others go on. Retrying is the caller's business (a delayed
+/// retry batch), so no slot is ever held while waiting to retry.
 /// </summary>
 public sealed class PushDispatcher(
-    IHttpClientFactory httpClients, VapidKeyring vapid, PushEndpointPolicy policy, IOptions<PushOptions> options, TimeProvider time,
-    ILogger<PushDispatcher> logger)
+    IPushSender sender, PushEndpointPolicy policy, IOptions<PushOptions> options, TimeProvider time, ILogger<PushDispatcher> logger)
 {
-    public const string HttpClientName = "web-push";
-
     private static readonly Counter Results = Metrics.CreateCounter(
         "alerts_push_results_total", "Push attempts by result and push-service host.", "outcome", "host");
     private static readonly Histogram Duration = Metrics.CreateHistogram(
         "alerts_push_request_seconds", "Time for one push service request.", "host");
 
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxConcurrency);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _perHost = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Writes one result per recipient to <paramref name="results"/>, in the order they finish.</summary>
     /// <param name="stopStarting">When cancelled, pushes not yet started are left NotAttempted.</param>
     /// <param name="abandon">When cancelled, pushes in flight are abandoned (their result is Retry: unknown).</param>
-    public async Task<IReadOnlyList<PushAttemptResult>> SendAsync(
+    public async Task SendAsync(
         IReadOnlyList<PushRecipient> recipients, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
-        CancellationToken stopStarting, CancellationToken abandon)
+        ChannelWriter<PushAttemptResult> results, CancellationToken stopStarting, CancellationToken abandon)
     {
-        var client = new WebPushClient(httpClients.CreateClient(HttpClientName), vapid.Authentication);
-        var results = new PushAttemptResult[recipients.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, recipients.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency },
-            async (index, _) => results[index] = await SendOneAsync(client, recipients[index], payloadFor, request, expiresAtUtc, stopStarting, abandon));
-        return results;
+        var perHost = options.Value.MaxConcurrencyPerHost;
+        var byHost = new Dictionary<string, List<(PushRecipient Recipient, Uri Endpoint)>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var recipient in recipients)
+        {
+            // The allow-list is checked again at send time: a subscription stored under an older, wider list is not pushed to.
+            if (policy.Check(recipient.Endpoint) is { } refused)
+            {
+                await results.WriteAsync(Count(new PushAttemptResult(recipient.SubscriptionId, PushVerdict.Rejected, Reason: $"endpoint {refused}"), "unknown"), CancellationToken.None);
+                continue;
+            }
+            var endpoint = new Uri(recipient.Endpoint);
+            if (!byHost.TryGetValue(endpoint.Host, out var list)) byHost[endpoint.Host] = list = [];
+            list.Add((recipient, endpoint));
+        }
+
+        // Every host at once, each within its own limit.
+        await Task.WhenAll(byHost.Select(host => Parallel.ForEachAsync(host.Value,
+            new ParallelOptions { MaxDegreeOfParallelism = perHost },
+            async (item, _) => await results.WriteAsync(
+                await SendOneAsync(item.Recipient, item.Endpoint, payloadFor, request, expiresAtUtc, stopStarting, abandon), CancellationToken.None))));
     }
 
     private async Task<PushAttemptResult> SendOneAsync(
-        WebPushClient client, PushRecipient recipient, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
+        PushRecipient recipient, Uri endpoint, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc,
         CancellationToken stopStarting, CancellationToken abandon)
     {
         var id = recipient.SubscriptionId;
+        var host = endpoint.Host;
+        var hostSlots = _perHost.GetOrAdd(host, _ => new SemaphoreSlim(options.Value.MaxConcurrencyPerHost));
         try
         {
-            await _inFlight.WaitAsync(stopStarting);
+            await hostSlots.WaitAsync(stopStarting);
         }
         catch (OperationCanceledException)
         {
             return new PushAttemptResult(id, PushVerdict.NotAttempted);
         }
-        var host = "unknown";
         try
         {
-            // The allow-list is checked again at send time: a subscription stored under an older, wider list is not pushed to.
-            if (policy.Check(recipient.Endpoint) is { } refused)
-                return Count(new PushAttemptResult(id, PushVerdict.Rejected, Reason: $"endpoint {refused}"), host);
-            var endpoint = new Uri(recipient.Endpoint);
-            host = endpoint.Host;
-
-            byte[] body;
             try
             {
-                body = PushMessageEncryptor.Encrypt(payloadFor(id),
-                    System.Buffers.Text.Base64Url.DecodeFromChars(recipient.P256dh), System.Buffers.Text.Base64Url.DecodeFromChars(recipient.Auth));
+                await _inFlight.WaitAsync(stopStarting);
             }
-            catch (Exception e) when (e is FormatException or ArgumentException or CryptographicException)
+            catch (OperationCanceledException)
             {
-                return Count(new PushAttemptResult(id, PushVerdict.Rejected, Reason: $"the stored subscription keys cannot be used: {e.Message}", AgainstReader: true), host);
+                return new PushAttemptResult(id, PushVerdict.NotAttempted);
             }
+            try
+            {
+                return Count(await AttemptAsync(recipient, payloadFor, request, expiresAtUtc, host, abandon), host);
+            }
+            finally
+            {
+                _inFlight.Release();
+            }
+        }
+        finally
+        {
+            hostSlots.Release();
+        }
+    }
 
+    private async Task<PushAttemptResult> AttemptAsync(
+        PushRecipient recipient, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc, string host, CancellationToken abandon)
+    {
+        var id = recipient.SubscriptionId;
+        try
+        {
             var remainingTtl = (int)Math.Clamp((expiresAtUtc - time.GetUtcNow().UtcDateTime).TotalSeconds, 0, request.TtlSeconds);
             PushResponse response;
             using (Duration.WithLabels(host).NewTimer())
-                response = await client.SendAsync(endpoint, body, request with { TtlSeconds = remainingTtl }, abandon);
+                response = await sender.SendAsync(recipient, payloadFor(id), remainingTtl == request.TtlSeconds ? request : request with { TtlSeconds = remainingTtl }, abandon);
 
-            if (response.IsSuccess) return Count(new PushAttemptResult(id, PushVerdict.Sent, response.StatusCode), host);
-            if (response.IsGone) return Count(new PushAttemptResult(id, PushVerdict.Gone, response.StatusCode, Reason: response.Reason), host);
-            if (response.IsRetryable)
-                return Count(new PushAttemptResult(id, PushVerdict.Retry, response.StatusCode, response.RetryAfter, response.Reason), host);
-            return Count(new PushAttemptResult(id, PushVerdict.Rejected, response.StatusCode, Reason: response.Reason, AgainstReader: true), host);
+            if (response.IsSuccess) return new PushAttemptResult(id, PushVerdict.Sent, response.StatusCode);
+            if (response.IsGone) return new PushAttemptResult(id, PushVerdict.Gone, response.StatusCode, Reason: response.Reason);
+            if (response.IsRetryable) return new PushAttemptResult(id, PushVerdict.Retry, response.StatusCode, response.RetryAfter, response.Reason);
+            return new PushAttemptResult(id, PushVerdict.Rejected, response.StatusCode, Reason: response.Reason, AgainstReader: true);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or CryptographicException)
+        {
+            return new PushAttemptResult(id, PushVerdict.Rejected, Reason: $"the stored subscription keys cannot be used: {e.Message}", AgainstReader: true);
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
             // Abandoned at shutdown: the push service may or may not have it, so it is retried.
-            return Count(new PushAttemptResult(id, PushVerdict.Retry, Reason: "abandoned while the worker stopped"), host);
+            return new PushAttemptResult(id, PushVerdict.Retry, Reason: "abandoned while the worker stopped");
         }
         catch (HttpRequestException e) when (e.InnerException is Security.PushDestinationRefusedException refused)
         {
             // The endpoint resolves to an address the service never connects to: no retry will change that.
-            return Count(new PushAttemptResult(id, PushVerdict.Rejected, Reason: refused.Message), host);
+            return new PushAttemptResult(id, PushVerdict.Rejected, Reason: refused.Message);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or IOException)
         {
             // Unreachable or slow: the push service's problem, not the reader's.
-            return Count(new PushAttemptResult(id, PushVerdict.Retry, Reason: e.GetType().Name), host);
+            return new PushAttemptResult(id, PushVerdict.Retry, Reason: e.GetType().Name);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Push to subscription {SubscriptionId} failed unexpectedly", id);
-            return Count(new PushAttemptResult(id, PushVerdict.Rejected, Reason: e.GetType().Name), host);
-        }
-        finally
-        {
-            _inFlight.Release();
+            return new PushAttemptResult(id, PushVerdict.Rejected, Reason: e.GetType().Name);
         }
     }
 

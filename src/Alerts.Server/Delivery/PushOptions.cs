@@ -19,8 +19,11 @@ public sealed class PushOptions
     /// <summary>Subscriptions per batch message: small enough to redo quickly, large enough to keep the bus light.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>Pushes in flight at once per worker process.</summary>
-    public int MaxConcurrency { get; set; } = 64;
+    /// <summary>Pushes in flight at once per worker process, all push services together.</summary>
+    public int MaxConcurrency { get; set; } = 256;
+
+    /// <summary>Pushes in flight at once per worker process to one push service host (and its HTTP/1.1 connections).</summary>
+    public int MaxConcurrencyPerHost { get; set; } = 64;
 
     /// <summary>The first retry's back-off after a 429, 406, 5xx, timeout or network error; it doubles per attempt.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -61,6 +64,7 @@ internal sealed class PushOptionsValidator : Microsoft.Extensions.Options.IValid
         }
         if (options.BatchSize is < 1 or > 10_000) errors.Add($"Configuration key '{PushOptions.SectionKey}:BatchSize' must be between 1 and 10000.");
         if (options.MaxConcurrency is < 1 or > 4096) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxConcurrency' must be between 1 and 4096.");
+        if (options.MaxConcurrencyPerHost is < 1 or > 4096) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxConcurrencyPerHost' must be between 1 and 4096.");
         if (options.RetryBaseDelay < TimeSpan.FromMilliseconds(100) || options.RetryBaseDelay > options.MaxRetryDelay)
             errors.Add($"Configuration key '{PushOptions.SectionKey}:RetryBaseDelay' must be at least 00:00:00.1 and at most MaxRetryDelay.");
         if (options.RequestTimeout < TimeSpan.FromSeconds(1))

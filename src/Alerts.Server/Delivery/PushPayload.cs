@@ -77,3 +77,41 @@ public static class PushPayloadBuilder
         return best;
     }
 }
+
+/// <summary>
+/// A fitted payload serialised once, with a placeholder where each reader's click token goes: a reader's
+/// payload is then two copies and the token, not a JSON serialisation per push.
+/// </summary>
+public sealed class PushPayloadTemplate
+{
+    private readonly byte[] _prefix;
+    private readonly byte[] _suffix;
+
+    private PushPayloadTemplate(byte[] prefix, byte[] suffix)
+    {
+        _prefix = prefix;
+        _suffix = suffix;
+    }
+
+    public static PushPayloadTemplate For(PushPayload fitted)
+    {
+        var json = PushPayloadBuilder.Serialize(fitted with { ClickToken = Notifications.ClickTokens.Placeholder });
+        // The click token is the last property written, so its placeholder is the last occurrence.
+        var marker = System.Text.Encoding.ASCII.GetBytes($"\"{Notifications.ClickTokens.Placeholder}\"");
+        var at = json.AsSpan().LastIndexOf(marker) + 1;
+        if (at <= 0) throw new InvalidOperationException("The payload has no click token placeholder.");
+        return new PushPayloadTemplate(json[..at], json[(at + Notifications.ClickTokens.Length)..]);
+    }
+
+    /// <param name="clickToken">ASCII, exactly <see cref="Notifications.ClickTokens.Length"/> characters.</param>
+    public byte[] WithClickToken(string clickToken)
+    {
+        if (clickToken.Length != Notifications.ClickTokens.Length || !System.Text.Ascii.IsValid(clickToken))
+            throw new ArgumentException($"A click token is {Notifications.ClickTokens.Length} ASCII characters.", nameof(clickToken));
+        var payload = GC.AllocateUninitializedArray<byte>(_prefix.Length + clickToken.Length + _suffix.Length);
+        _prefix.CopyTo(payload, 0);
+        System.Text.Encoding.ASCII.GetBytes(clickToken, payload.AsSpan(_prefix.Length));
+        _suffix.CopyTo(payload, _prefix.Length + clickToken.Length);
+        return payload;
+    }
+}
