@@ -1,4 +1,3 @@
-#if PUSH_SENDER_SEAM
 using System.Net;
 using Alerts.Delivery;
 using Alerts.WebPush;
@@ -30,9 +29,9 @@ internal sealed class LibNetPushSender : IPushSender, IDisposable
         _vapid = new LibVapid(vapid.PublicKey, vapid.PrivateKey) { Subject = string.IsNullOrEmpty(vapid.Subject) ? VapidOptions.DefaultSubject : vapid.Subject };
     }
 
-    public async Task<PushResponse> SendAsync(PushRecipient recipient, byte[] payload, PushRequestOptions request, CancellationToken ct)
+    public async Task<PushResponse> SendAsync(PushRecipient recipient, byte[] payload, PushRequestOptions request, CancellationToken cancellationToken)
     {
-        var client = new PushServiceClient(_httpClients.CreateClient(PushDispatcher.HttpClientName)) { AutoRetryAfter = false };
+        var client = new PushServiceClient(_httpClients.CreateClient(WebPushSender.HttpClientName)) { AutoRetryAfter = false };
         var subscription = new PushSubscription { Endpoint = recipient.Endpoint };
         subscription.SetKey(PushEncryptionKeyName.P256DH, recipient.P256dh);
         subscription.SetKey(PushEncryptionKeyName.Auth, recipient.Auth);
@@ -51,7 +50,7 @@ internal sealed class LibNetPushSender : IPushSender, IDisposable
         };
         try
         {
-            await client.RequestPushMessageDeliveryAsync(subscription, message, _vapid, ct);
+            await client.RequestPushMessageDeliveryAsync(subscription, message, _vapid, cancellationToken);
             return new PushResponse((int)HttpStatusCode.Created, null, null);
         }
         catch (PushServiceClientException e)
@@ -70,4 +69,3 @@ internal sealed class LibNetPushSender : IPushSender, IDisposable
         return null;
     }
 }
-#endif

@@ -27,8 +27,9 @@ internal static class PerCoreBenchmark
         var keys = VapidKeys.Generate();
         var subscribers = Enumerable.Range(0, 64).Select(_ => NewSubscriber()).ToArray();
         var rates = new List<Rate>();
-        using (var alerts = new AlertsSender(keys)) rates.Add(Measure(alerts, subscribers, options.Seconds, cancellationToken));
+        using (var alerts = new AlertsSender(keys, keyPerMessage: false)) rates.Add(Measure(alerts, subscribers, options.Seconds, cancellationToken));
         using (var library = new LibNetSender(keys)) rates.Add(Measure(library, subscribers, options.Seconds, cancellationToken));
+        using (var perMessage = new AlertsSender(keys, keyPerMessage: true)) rates.Add(Measure(perMessage, subscribers, options.Seconds, cancellationToken));
         var openssl = await OpenSslSpeed.EcdhP256Async(options.Seconds, cancellationToken);
 
         var ours = rates[0];
