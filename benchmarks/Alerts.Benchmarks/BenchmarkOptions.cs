@@ -26,8 +26,8 @@ internal sealed record BenchmarkOptions
         usage: bash benchmarks/run.sh [--subscribers N] [--capacity N,N,...] [--digests N,N,...]
                                       [--key-pool N] [--seconds S] [--only per-core|end-to-end] [--no-baseline]
           --subscribers  readers of the main end-to-end run (default 100000; e.g. 1000000)
-          --capacity     audiences of the capacity table (default 10000,100000 up to --subscribers, and --subscribers)
-          --digests      digest readers due in the same minute (default 20000,100000 up to --subscribers)
+          --capacity     audiences of the capacity table (default 10000,100000 below --subscribers; --subscribers is always one; none: only it)
+          --digests      digest readers due in the same minute (default 20000,100000 up to --subscribers; none: skip)
         """;
 
     public static BenchmarkOptions Parse(string[] args, string repositoryRoot)
@@ -41,8 +41,8 @@ internal sealed record BenchmarkOptions
             switch (args[i])
             {
                 case "--subscribers": subscribers = Count(Next()); break;
-                case "--capacity": capacity = Next().Split(',').Select(Count).ToArray(); break;
-                case "--digests": digests = Next().Split(',').Select(Count).ToArray(); break;
+                case "--capacity": capacity = Next() is "none" ? [] : args[i].Split(',').Select(Count).ToArray(); break;
+                case "--digests": digests = Next() is "none" ? [] : args[i].Split(',').Select(Count).ToArray(); break;
                 case "--key-pool": keyPool = Count(Next()); break;
                 case "--seconds": seconds = Count(Next()); break;
                 case "--no-baseline": baseline = false; break;

@@ -67,7 +67,8 @@ internal static class EndToEndBenchmark
             report.Progress($"{readers:N0} hourly digest readers seeded ({how})");
             peaks.Add(await MorningPeak.RunAsync(deployment, sink, readers, report, cancellationToken));
         }
-        report.Table("The morning peak: every digest reader due in the same minute (Api+Scheduler process, one worker)",
+        if (peaks.Count > 0)
+            report.Table("The morning peak: every digest reader due in the same minute (Api+Scheduler process, one worker)",
             ["digest readers", "due → first digest push", "first → last digest push", "digests/s", "each exactly once"],
             peaks.Select(p => new[]
             {
