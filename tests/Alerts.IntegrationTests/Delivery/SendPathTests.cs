@@ -64,14 +64,14 @@ public sealed class SendPathTests(TwoPushServicesFixture fixture) : IClassFixtur
         var fast = fixture.Push.Delivered.Of(id).OrderBy(p => p.ReceivedAt).ToList();
         Assert.Equal(slowReaders.Count, slow.Count);
         Assert.Equal(fastReaders.Count, fast.Count);
+        Assert.True(fixture.Slow.MaxInFlight <= PerHost,
+            $"The slow push service had {fixture.Slow.MaxInFlight} requests in flight at once; Alerts:Push:MaxConcurrencyPerHost is {PerHost}.");
         // The slow host answers its first PerHost pushes together a second in; the next ones come a second later.
         var firstOfSecondRound = slow[PerHost];
         Assert.True(fast[^1].ReceivedAt < firstOfSecondRound.ReceivedAt,
             $"The last push to the fast push service arrived at {fast[^1].ReceivedAt:HH:mm:ss.fff}, after push {PerHost + 1} of {slow.Count} to the slow one " +
             $"({firstOfSecondRound.ReceivedAt:HH:mm:ss.fff}): the fast host waited for the slow host's slots.\n" +
             $"slow: {string.Join(", ", slow.Select(p => $"{p.ReceivedAt:ss.fff}"))}\nfast: {string.Join(", ", fast.Select(p => $"{p.ReceivedAt:ss.fff}"))}");
-        Assert.True(fixture.Slow.MaxInFlight <= PerHost,
-            $"The slow push service had {fixture.Slow.MaxInFlight} requests in flight at once; Alerts:Push:MaxConcurrencyPerHost is {PerHost}.");
         Assert.True(fixture.Slow.MaxInFlight == PerHost,
             $"The slow push service had at most {fixture.Slow.MaxInFlight} requests in flight at once with {slow.Count} readers waiting; its limit is {PerHost}, so pushes were held back below it.");
     }
