@@ -32,6 +32,9 @@ public sealed class FakePushService : IAsyncDisposable
 
     private WebApplication? _app;
     private int _port;
+    private IPAddress _address = IPAddress.Loopback;
+    private int _inFlight;
+    private int _maxInFlight;
     private readonly string _expectedSubject;
     private readonly byte[]? _expectedPublicKey;
     private readonly ConcurrentDictionary<Guid, TestSubscriber> _subscribers = new();
@@ -48,7 +51,7 @@ public sealed class FakePushService : IAsyncDisposable
         _expectedPublicKey = expectedPublicKey;
     }
 
-    /// <summary><c>http://127.0.0.1:port</c>, the exact <c>aud</c> a VAPID token must carry.</summary>
+    /// <summary><c>http://127.0.0.1:port</c> (or the loopback address it was started on), the exact <c>aud</c> a VAPID token must carry.</summary>
     public string Origin { get; private set; } = "";
 
     /// <summary>Waited before each request is handled, so a fan-out lasts long enough to break things in its middle.</summary>
@@ -65,6 +68,9 @@ public sealed class FakePushService : IAsyncDisposable
 
     /// <summary>False between <see cref="StopListeningAsync"/> and <see cref="ResumeListeningAsync"/>: connections are refused.</summary>
     public bool IsListening => _app is not null;
+
+    /// <summary>The most requests this service was handling at once (from arrival to answer, <see cref="Latency"/> included) since it started or was cleared.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Every push that passed the checks, in arrival order, whatever was answered.</summary>
     public IReadOnlyList<ReceivedPush> Received
@@ -95,12 +101,13 @@ public sealed class FakePushService : IAsyncDisposable
 
     /// <param name="expectedVapidSubject">The <c>sub</c> every token must carry.</param>
     /// <param name="expectedVapidPublicKey">When given (base64url), every token's <c>k</c> must equal it (else 403).</param>
-    public static async Task<FakePushService> StartAsync(string expectedVapidSubject, string? expectedVapidPublicKey = null)
+    /// <param name="listenOn">A loopback address other than 127.0.0.1 (e.g. 127.0.0.2), so that two fakes are two push service hosts.</param>
+    public static async Task<FakePushService> StartAsync(string expectedVapidSubject, string? expectedVapidPublicKey = null, IPAddress? listenOn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(expectedVapidSubject);
         byte[]? expectedKey = expectedVapidPublicKey is null ? null : Base64Url.DecodeFromChars(expectedVapidPublicKey);
 
-        var service = new FakePushService(expectedVapidSubject, expectedKey);
+        var service = new FakePushService(expectedVapidSubject, expectedKey) { _address = listenOn ?? IPAddress.Loopback };
         await service.ListenAsync(0).ConfigureAwait(false);
         return service;
     }
@@ -138,7 +145,7 @@ public sealed class FakePushService : IAsyncDisposable
             EnvironmentName = "Production",
         });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(_address, port));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
         WebApplication app = builder.Build();
         app.MapPost("/push/{id}", (RequestDelegate)HandleAsync);
@@ -245,6 +252,8 @@ public sealed class FakePushService : IAsyncDisposable
             _scripts.Clear();
             _attempts.Clear();
         }
+
+        Volatile.Write(ref _maxInFlight, Volatile.Read(ref _inFlight));
     }
 
     public async ValueTask DisposeAsync() => await StopListeningAsync().ConfigureAwait(false);
@@ -312,6 +321,12 @@ public sealed class FakePushService : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        int inFlight = Interlocked.Increment(ref _inFlight);
+        for (int max = Volatile.Read(ref _maxInFlight); inFlight > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            Interlocked.CompareExchange(ref _maxInFlight, inFlight, max);
+        }
+
         try
         {
             await HandleCoreAsync(context).ConfigureAwait(false);
@@ -320,6 +335,10 @@ public sealed class FakePushService : IAsyncDisposable
         {
             // Logging is off, so a bug here must still show up in Rejections.
             await RejectAsync(context, StatusCodes.Status500InternalServerError, context.Request.Path, $"fake push service failed: {e}").ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 

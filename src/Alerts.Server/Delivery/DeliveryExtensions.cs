@@ -26,24 +26,8 @@ public static class DeliveryExtensions
         services.AddOptions<MassTransit.MassTransitHostOptions>().Configure<IOptions<PushOptions>>((bus, push) =>
             bus.StopTimeout = push.Value.DrainTimeout + TimeSpan.FromSeconds(10));
         services.AddHttpClient(WebPushSender.HttpClientName, (sp, client) =>
-            {
-                client.Timeout = sp.GetRequiredService<IOptions<PushOptions>>().Value.RequestTimeout;
-                // HTTP/2 where the push service offers it (ALPN over TLS: every real push service), else HTTP/1.1.
-                client.DefaultRequestVersion = System.Net.HttpVersion.Version20;
-                client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
-            })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                // A push endpoint that redirects is not followed: the allow-list is checked on the endpoint itself.
-                AllowAutoRedirect = false,
-                // One pool per push service host, shared by every batch; new connections now and then follow DNS changes.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                // HTTP/1.1 needs a connection per push in flight; HTTP/2 multiplexes them, opening more when one is full.
-                MaxConnectionsPerServer = sp.GetRequiredService<IOptions<PushOptions>>().Value.MaxConcurrencyPerHost,
-                EnableMultipleHttp2Connections = true,
-                // Connects only to public addresses, resolved at connect time (see PushConnectGuard).
-                ConnectCallback = new PushConnectGuard(sp.GetRequiredService<IOptions<PushOptions>>()).ConnectAsync,
-            })
+                PushHttp.ConfigureClient(client, sp.GetRequiredService<IOptions<PushOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(sp => PushHttp.CreateHandler(sp.GetRequiredService<IOptions<PushOptions>>().Value))
             // The request log lines carry the endpoint URL, which is the reader's capability: none are written.
             .RemoveAllLoggers();
         return services;

@@ -39,7 +39,7 @@ public class ProductionModeFixture : IAsyncLifetime
         return server;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Push = await FakePushService.StartAsync(AlertsServer.VapidSubject);
         await LocalServices.CreateDatabaseAsync(_name);
@@ -90,7 +90,7 @@ public class ProductionModeFixture : IAsyncLifetime
         return null;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Server.DisposeAsync();
         await Push.DisposeAsync();
