@@ -84,9 +84,13 @@ internal static class Audience
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
-            var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+            // The request stream belongs to HttpClient: flushed, not disposed.
+            var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             await using (writer.ConfigureAwait(false))
+            {
                 for (var reader = from; reader < until; reader++) await writer.WriteAsync(line(reader) + "\n");
+                await writer.FlushAsync();
+            }
         }
 
         protected override bool TryComputeLength(out long length)

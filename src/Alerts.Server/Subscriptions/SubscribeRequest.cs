@@ -2,6 +2,7 @@ using System.Globalization;
 using Alerts.Delivery;
 using Alerts.Hosting;
 using Alerts.Sections;
+using Alerts.WebPush;
 
 namespace Alerts.Subscriptions;
 
@@ -71,7 +72,7 @@ public sealed class SubscriptionValidator(SectionCatalog sections, PushEndpointP
             if (string.IsNullOrEmpty(p256dh)) errors.Add("subscription.keys.p256dh", "is required");
             else if (p256dh.Length > 100 || !TryDecode(p256dh, out key) || key.Length != 65)
                 errors.Add("subscription.keys.p256dh", "must be a base64url P-256 public key of 65 bytes");
-            else if (!P256Point.IsOnCurve(key)) errors.Add("subscription.keys.p256dh", "is not a point on the P-256 curve");
+            else if (!P256PublicKey.IsValid(key)) errors.Add("subscription.keys.p256dh", "is not a point on the P-256 curve");
 
             if (string.IsNullOrEmpty(auth)) errors.Add("subscription.keys.auth", "is required");
             else if (auth.Length > 40 || !TryDecode(auth, out secret) || secret.Length != 16)

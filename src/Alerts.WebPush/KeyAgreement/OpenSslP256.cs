@@ -137,6 +137,35 @@ internal static unsafe class OpenSslP256
 
     public static void FreeKey(nint key) => Api.EcKeyFree(key);
 
+    /// <summary>True when <paramref name="encoded"/> decodes to a point on P-256 (a few µs; no key object is built).</summary>
+    public static bool IsOnCurve(ReadOnlySpan<byte> encoded)
+    {
+        nint group = Api.Group;
+        nint point = Api.EcPointNew(group);
+        if (point == 0)
+        {
+            throw Failure("EC_POINT_new");
+        }
+
+        try
+        {
+            fixed (byte* bytes = encoded)
+            {
+                if (Api.EcPointOct2Point(group, point, bytes, (nuint)encoded.Length, 0) == 1)
+                {
+                    return true;
+                }
+            }
+
+            Api.ErrClearError();
+            return false;
+        }
+        finally
+        {
+            Api.EcPointFree(point);
+        }
+    }
+
     private static System.Security.Cryptography.CryptographicException Failure(string function)
     {
         Api.ErrClearError(); // leave no error behind for .NET's own OpenSSL calls on this thread
@@ -152,7 +181,8 @@ internal static unsafe class OpenSslP256
 
         try
         {
-            return new Functions(library);
+            var functions = new Functions(library);
+            return functions.Group == 0 ? null : functions;
         }
         catch (EntryPointNotFoundException)
         {
@@ -178,6 +208,9 @@ internal static unsafe class OpenSslP256
         public readonly delegate* unmanaged<byte*, int, nint, nint> BnBin2Bn = (delegate* unmanaged<byte*, int, nint, nint>)Export(library, "BN_bin2bn");
         public readonly delegate* unmanaged<nint, void> BnClearFree = (delegate* unmanaged<nint, void>)Export(library, "BN_clear_free");
         public readonly delegate* unmanaged<void> ErrClearError = (delegate* unmanaged<void>)Export(library, "ERR_clear_error");
+
+        /// <summary>The P-256 group, made once for the process (it is only read); 0 if OpenSSL could not make it.</summary>
+        public readonly nint Group = ((delegate* unmanaged<int, nint>)Export(library, "EC_GROUP_new_by_curve_name"))(NidPrime256V1);
 
         private static void* Export(nint library, string name) => (void*)NativeLibrary.GetExport(library, name);
     }
