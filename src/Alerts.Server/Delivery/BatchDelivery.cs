@@ -140,15 +140,15 @@ public sealed class BatchDelivery(
         switch (result.Verdict)
         {
             case PushVerdict.Sent:
-                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Sent));
+                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Sent, null, result.AnsweredAt, result.Host));
                 if (failing.Contains(result.SubscriptionId)) write.Recovered.Add(result.SubscriptionId);
                 break;
             case PushVerdict.Gone:
-                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Gone));
+                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Gone, null, result.AnsweredAt, result.Host));
                 write.Gone.Add(result.SubscriptionId);
                 break;
             case PushVerdict.Rejected:
-                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Failed));
+                write.Entries.Add(new(result.SubscriptionId, DeliveryOutcome.Failed, null, result.AnsweredAt, result.Host));
                 if (result.AgainstReader) write.Rejected.Add(result.SubscriptionId);
                 logger.LogDebug("Push to subscription {SubscriptionId} refused ({Status}): {Reason}", result.SubscriptionId, result.StatusCode, result.Reason);
                 break;

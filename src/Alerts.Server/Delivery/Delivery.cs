@@ -34,6 +34,12 @@ public sealed class Delivery
     public int Attempts { get; set; }
     /// <summary>When the reader first clicked it (from the push's click token); later clicks do not count again.</summary>
     public DateTime? ClickedAt { get; set; }
+    /// <summary>When the push service answered the final attempt (sent, gone or refused); null when none answered.</summary>
+    public DateTime? AnsweredAt { get; set; }
+    /// <summary>The push service host the push went to (the endpoint's host), for per-service statistics.</summary>
+    public string? Host { get; set; }
+    /// <summary>When the reader's browser first reported showing it (from the push's token); later reports do not count again.</summary>
+    public DateTime? DisplayedAt { get; set; }
 }
 
 internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
@@ -44,6 +50,7 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.HasKey(d => new { d.NotificationId, d.SubscriptionId });
         builder.Property(d => d.Outcome).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.ArticleId).HasMaxLength(200);
+        builder.Property(d => d.Host).HasMaxLength(255);
         builder.HasIndex(d => new { d.SubscriptionId, d.ArticleId });
         builder.HasIndex(d => new { d.Outcome, d.HeldUntil });
         builder.HasIndex(d => d.At);

@@ -15,8 +15,10 @@ namespace Alerts.Delivery;
 /// </summary>
 public enum PushVerdict { Sent, Gone, Rejected, Retry, NotAttempted }
 
+/// <param name="Host">The push service host it was sent to (null when the endpoint was refused before sending).</param>
+/// <param name="AnsweredAt">When the push service's answer came (null without an answer), for the time-to-reach statistics.</param>
 public sealed record PushAttemptResult(Guid SubscriptionId, PushVerdict Verdict, int? StatusCode = null, TimeSpan? RetryAfter = null,
-    string? Reason = null, bool AgainstReader = false);
+    string? Reason = null, bool AgainstReader = false, string? Host = null, DateTime? AnsweredAt = null);
 
 /// <summary>
 /// Sends one payload to many recipients, one attempt each, and hands each result on as soon as it is known, so
@@ -117,14 +119,16 @@ public sealed class PushDispatcher(
             using (Duration.WithLabels(host).NewTimer())
                 response = await sender.SendAsync(recipient, payloadFor(id), remainingTtl == request.TtlSeconds ? request : request with { TtlSeconds = remainingTtl }, abandon);
 
-            if (response.IsSuccess) return new PushAttemptResult(id, PushVerdict.Sent, response.StatusCode);
-            if (response.IsGone) return new PushAttemptResult(id, PushVerdict.Gone, response.StatusCode, Reason: response.Reason);
+            var answeredAt = time.GetUtcNow().UtcDateTime;
+
+            if (response.IsSuccess) return new PushAttemptResult(id, PushVerdict.Sent, response.StatusCode, Host: host, AnsweredAt: answeredAt);
+            if (response.IsGone) return new PushAttemptResult(id, PushVerdict.Gone, response.StatusCode, Reason: response.Reason, Host: host, AnsweredAt: answeredAt);
             if (response.IsRetryable) return new PushAttemptResult(id, PushVerdict.Retry, response.StatusCode, response.RetryAfter, response.Reason);
-            return new PushAttemptResult(id, PushVerdict.Rejected, response.StatusCode, Reason: response.Reason, AgainstReader: true);
+            return new PushAttemptResult(id, PushVerdict.Rejected, response.StatusCode, Reason: response.Reason, AgainstReader: true, Host: host, AnsweredAt: answeredAt);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or CryptographicException)
         {
-            return new PushAttemptResult(id, PushVerdict.Rejected, Reason: $"the stored subscription keys cannot be used: {e.Message}", AgainstReader: true);
+            return new PushAttemptResult(id, PushVerdict.Rejected, Reason: $"the stored subscription keys cannot be used: {e.Message}", AgainstReader: true, Host: host);
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {

@@ -40,6 +40,12 @@ public sealed class PushOptions
     /// <summary>Other 4xx answers in a row after which a subscription is removed.</summary>
     public int MaxConsecutiveFailures { get; set; } = 3;
 
+    /// <summary>
+    /// A subscription whose browser reported showing none of its last this many pushes, over at least
+    /// <see cref="SilentReaders.MinimumSpan"/>, is removed as silent (0: never).
+    /// </summary>
+    public int SilentAfterPushes { get; set; } = 10;
+
     public int ArticleTtlSeconds { get; set; } = 6 * 3600;
     public int BreakingTtlSeconds { get; set; } = 3600;
     public int DigestTtlSeconds { get; set; } = 12 * 3600;
@@ -74,6 +80,8 @@ internal sealed class PushOptionsValidator : Microsoft.Extensions.Options.IValid
         if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(10))
             errors.Add($"Configuration key '{PushOptions.SectionKey}:DrainTimeout' must be between 00:00:00 and 00:10:00.");
         if (options.MaxConsecutiveFailures < 1) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxConsecutiveFailures' must be at least 1.");
+        if (options.SilentAfterPushes != 0 && options.SilentAfterPushes is < 3 or > 1000)
+            errors.Add($"Configuration key '{PushOptions.SectionKey}:SilentAfterPushes' must be 0 (never remove silent readers) or between 3 and 1000.");
         foreach (var (key, ttl) in new[] { ("ArticleTtlSeconds", options.ArticleTtlSeconds), ("BreakingTtlSeconds", options.BreakingTtlSeconds), ("DigestTtlSeconds", options.DigestTtlSeconds) })
             if (ttl is < 0 or > 2_419_200) errors.Add($"Configuration key '{PushOptions.SectionKey}:{key}' must be between 0 and 2419200 (28 days).");
         return errors.Count == 0

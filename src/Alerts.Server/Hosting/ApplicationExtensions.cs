@@ -60,6 +60,9 @@ public static class ApplicationExtensions
         if (app.Services.GetRequiredService<AlertsOptions>().Has(ServerRoles.Scheduler))
         {
             app.Services.ScheduleDigestJobs();
+            // Daily: the look back is two weeks, and the statement reads the whole ledger.
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SilentReaders>(
+                SilentReaders.JobId, sweep => sweep.RunAsync(CancellationToken.None), Cron.Daily(4));
             // Scheduled alerts now wait in the outbox; the recurring sweep of earlier versions is gone.
             app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists("editor-alert-sweep");
         }

@@ -12,7 +12,8 @@ namespace Alerts.Notifications;
 
 public sealed record AlertAccepted(Guid Id, string Status);
 
-public sealed record HourlyFigures(DateTime Hour, int Sent, int Clicks);
+/// <summary>Silent: subscriptions removed in that hour because their browser showed none of their recent pushes.</summary>
+public sealed record HourlyFigures(DateTime Hour, int Sent, int Clicks, int Silent);
 
 public sealed record AudienceCount(int Count);
 
@@ -98,10 +99,10 @@ public static class EditorAlertsApi
             .ToListAsync(cancellationToken);
         var sentByHour = sent.ToDictionary(s => new DateTime(s.Year, s.Month, s.Day, s.Hour, 0, 0, DateTimeKind.Utc), s => s.Count);
         var clicks = await db.ClickHours.AsNoTracking().Where(c => c.Hour >= from).ToListAsync(cancellationToken);
-        var clicksByHour = clicks.ToDictionary(c => DateTime.SpecifyKind(c.Hour, DateTimeKind.Utc), c => c.Clicks);
+        var clicksByHour = clicks.ToDictionary(c => DateTime.SpecifyKind(c.Hour, DateTimeKind.Utc));
 
         var figures = Enumerable.Range(0, span).Select(i => from.AddHours(i))
-            .Select(hour => new HourlyFigures(hour, sentByHour.GetValueOrDefault(hour), clicksByHour.GetValueOrDefault(hour)))
+            .Select(hour => new HourlyFigures(hour, sentByHour.GetValueOrDefault(hour), clicksByHour.GetValueOrDefault(hour)?.Clicks ?? 0, clicksByHour.GetValueOrDefault(hour)?.Silent ?? 0))
             .ToList();
         return TypedResults.Ok(figures);
     }

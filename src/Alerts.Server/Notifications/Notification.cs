@@ -53,6 +53,8 @@ public sealed class Notification
     /// <summary>Readers whose push could not be delivered before the TTL ran out (the push service kept refusing).</summary>
     public int Expired { get; set; }
     public int Clicked { get; set; }
+    /// <summary>Readers whose browser reported showing it (once per reader).</summary>
+    public int Displayed { get; set; }
 
     /// <summary>Readers with a final outcome for this notification; the rest are pending.</summary>
     public int Finished => Sent + Failed + Gone + Expired + Held;

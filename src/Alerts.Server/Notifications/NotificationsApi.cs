@@ -8,14 +8,22 @@ namespace Alerts.Notifications;
 public sealed record NotificationView(
     Guid Id, string Kind, string Status, string Title, string Body, string Url, string? ImageUrl,
     IReadOnlyList<string>? Sections, DateTime CreatedAt, string? CreatedBy, DateTime? SendAt, DateTime? CompletedAt,
-    int Targeted, int Sent, int Failed, int Gone, int Expired, int Held, int Pending, int Clicked)
+    int Targeted, int Sent, int Failed, int Gone, int Expired, int Held, int Pending, int Clicked, int Displayed)
 {
+    /// <summary>Only on GET /api/alerts/{id}: see <see cref="AlertSpeedFigures"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long?>? TimeToPercent { get; init; }
+
+    /// <summary>Only on GET /api/alerts/{id}: per push service host, outcomes, displays and median answer time.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ServiceFigures>? ByService { get; init; }
+
     /// <summary>Pending: targeted readers without a final outcome yet (being sent, or waiting to retry); 0 once the notification has ended.</summary>
     public static NotificationView From(Notification n) => new(
         n.Id, n.Kind.ToString().ToLowerInvariant(), n.Status.ToString().ToLowerInvariant(), n.Title, n.Body, n.Url, n.ImageUrl,
         n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Expired, n.Held,
         n.Status is NotificationStatus.Sending or NotificationStatus.Queued or NotificationStatus.Scheduled ? Math.Max(0, n.Targeted - n.Finished) : 0,
-        n.Clicked);
+        n.Clicked, n.Displayed);
 }
 
 public static class NotificationsApi
@@ -29,6 +37,9 @@ public static class NotificationsApi
         app.MapPost("/api/alerts/{id:guid}/clicks", Click)
             .RequireRateLimiting(RateLimiting.ReadPolicy).RequireCors(CorsSetup.PublicPolicy)
             .WithName("CountClick").WithSummary("The service worker reports a click, with the push's click token (?token=); it counts once per reader.");
+        app.MapPost("/api/alerts/{id:guid}/displays", Display)
+            .RequireRateLimiting(RateLimiting.ReadPolicy).RequireCors(CorsSetup.PublicPolicy)
+            .WithName("CountDisplay").WithSummary("The service worker reports showing the notification, with the push's click token (?token=); it counts once per reader.");
         return app;
     }
 
@@ -42,9 +53,27 @@ public static class NotificationsApi
     private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Get(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
     {
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return notification is null
-            ? Hosting.Problems.NotFound($"There is no notification {id}.")
-            : TypedResults.Ok(NotificationView.From(notification));
+        if (notification is null) return Hosting.Problems.NotFound($"There is no notification {id}.");
+        var speed = await AlertSpeed.ReadAsync(db, notification, cancellationToken);
+        return TypedResults.Ok(NotificationView.From(notification) with { TimeToPercent = speed.TimeToPercent, ByService = speed.ByService });
+    }
+
+    /// <summary>
+    /// The service worker shows a push and reports it: the first report of a reader for a push sets DisplayedAt;
+    /// a subscription that shows none of its recent pushes is removed as silent (Delivery/SilentReaders).
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Display(
+        Guid id, string? token, ClickTokens tokens, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (tokens.Read(id, token) is not { } subscriptionId)
+            return Hosting.Problems.BadRequest("token: the click token from this notification's push (clickToken) is required and was not valid.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var first = await db.Deliveries.Where(d => d.NotificationId == id && d.SubscriptionId == subscriptionId && d.DisplayedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.DisplayedAt, now), cancellationToken);
+        if (first > 0)
+            await db.Notifications.Where(n => n.Id == id)
+                .ExecuteUpdateAsync(u => u.SetProperty(n => n.Displayed, n => n.Displayed + 1), cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Click(

@@ -63,6 +63,21 @@ public sealed class ConfigurationTests
         Assert.Contains("'Alerts:Push:AllowedOrigins:1'", result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(3, true)]
+    [InlineData(10, true)]
+    [InlineData(1000, true)]
+    [InlineData(-1, false)]
+    [InlineData(2, false)]
+    [InlineData(1001, false)]
+    public void Silent_after_pushes_is_off_or_a_sensible_count(int pushes, bool valid)
+    {
+        var result = new PushOptionsValidator().Validate(null, new PushOptions { SilentAfterPushes = pushes });
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid) Assert.Contains("'Alerts:Push:SilentAfterPushes'", result.FailureMessage);
+    }
+
     [Fact]
     public void Vapid_subject_must_be_a_contact()
     {

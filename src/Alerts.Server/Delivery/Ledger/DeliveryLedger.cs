@@ -10,7 +10,9 @@ namespace Alerts.Delivery.Ledger;
 /// <summary>A claimed reader; <see cref="Recipient"/> is null when the subscription was deleted after planning.</summary>
 public sealed record ClaimedReader(Guid SubscriptionId, PushRecipient? Recipient, TimeOnly? QuietFrom, TimeOnly? QuietTo, string? TimeZone, int ConsecutiveFailures);
 
-public sealed record LedgerEntry(Guid SubscriptionId, DeliveryOutcome Outcome, DateTime? HeldUntil = null);
+/// <param name="AnsweredAt">When the push service answered (Sent, Gone, Failed after an answer); null otherwise.</param>
+/// <param name="Host">The push service host of the reader's endpoint, for per-service statistics.</param>
+public sealed record LedgerEntry(Guid SubscriptionId, DeliveryOutcome Outcome, DateTime? HeldUntil = null, DateTime? AnsweredAt = null, string? Host = null);
 
 /// <summary>Everything one step of a batch writes, in one round trip on PostgreSQL and one transaction everywhere.</summary>
 public sealed class LedgerWrite

@@ -89,6 +89,9 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<Guid>("SubscriptionId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ArticleId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -105,8 +108,15 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<DateTime?>("ClickedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DisplayedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone");
@@ -257,6 +267,9 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<int>("Clicks")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Silent")
+                        .HasColumnType("integer");
+
                     b.HasKey("Hour");
 
                     b.ToTable("click_hours", (string)null);
@@ -292,6 +305,9 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Displayed")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Expired")
                         .HasColumnType("integer");

@@ -84,6 +84,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<Guid>("SubscriptionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ArticleId")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -100,7 +103,14 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("ClickedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DisplayedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("HeldUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LeaseUntil")
@@ -252,6 +262,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<int>("Clicks")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Silent")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Hour");
 
                     b.ToTable("click_hours", (string)null);
@@ -287,6 +300,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Displayed")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Expired")
                         .HasColumnType("INTEGER");
