@@ -74,6 +74,22 @@ public sealed class ReaderJourneyTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_notification_the_browser_shows_is_reported_and_counted_as_displayed()
+    {
+        var reader = await SubscribeOnFrontPageAsync(["world"]);
+        var push = await PublishAndReceiveAsync(reader, "world", "Ferry service resumes after the storm");
+        var notificationId = push.Payload.GetProperty("id").GetString()!;
+
+        // The worker reports the display with the push's own token (counted once per token: AlertSpeedTests).
+        await reader.Page.DeliverPushAsync(fixture.Origin, push.Plaintext);
+        await reader.Page.WaitForNotificationsAsync(n => n.Any(x => x.Title == "Ferry service resumes after the storm"), PushTimeout);
+
+        var alert = await WaitForAlertAsync(notificationId, a => a.GetProperty("displayed").GetInt32() >= 1);
+        Assert.Equal(1, alert.GetProperty("displayed").GetInt32());
+        Assert.Equal(0, alert.GetProperty("clicked").GetInt32());
+    }
+
+    [Fact]
     public async Task Clicking_the_notification_opens_the_article_and_counts_the_click()
     {
         var reader = await SubscribeOnFrontPageAsync(["world"]);

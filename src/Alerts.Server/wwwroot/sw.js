@@ -99,7 +99,9 @@
     if (payload.tag) options.tag = payload.tag;
     if (payload.icon) options.icon = payload.icon;
     if (payload.image) options.image = payload.image;
-    event.waitUntil(self.registration.showNotification(payload.title, options));
+    // Reported once shown: readers whose browser shows nothing any more are found and removed (silent readers).
+    event.waitUntil(self.registration.showNotification(payload.title, options)
+      .then(function () { return report('displays', payload.id, payload.clickToken); }));
   });
 
   // ------------------------------------------------------------ click
@@ -119,17 +121,17 @@
     return null;
   }
 
-  // The push's own click token makes the click count once for this reader (a query string, so the
+  // The push's own token makes a display or a click count once for this reader (a query string, so the
   // request stays a simple one: no CORS preflight from a publisher's origin).
-  function reportClick(id, token) {
+  function report(what, id, token) {
     if (!id || !token) return Promise.resolve();
-    return fetch(API_ORIGIN + '/api/alerts/' + encodeURIComponent(id) + '/clicks?token=' + encodeURIComponent(token), {
+    return fetch(API_ORIGIN + '/api/alerts/' + encodeURIComponent(id) + '/' + what + '?token=' + encodeURIComponent(token), {
       method: 'POST',
       mode: 'cors',
       credentials: 'omit',
       keepalive: true
     }).catch(function () {
-      // Click counts are best effort; the reader's tab matters more.
+      // Counts are best effort; the reader's notification and tab matter more.
     });
   }
 
@@ -140,7 +142,7 @@
     const url = httpUrl(data.url);
     event.waitUntil(Promise.all([
       url ? focusOrOpen(url).catch(function () { return null; }) : Promise.resolve(null),
-      reportClick(text(data.id), text(data.clickToken))
+      report('clicks', text(data.id), text(data.clickToken))
     ]));
   });
 
