@@ -217,6 +217,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("LinkedNotificationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("NotificationId")
                         .HasColumnType("TEXT");
 
@@ -279,6 +282,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CorrectsId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -368,6 +374,8 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.HasIndex("ArticleId")
                         .IsUnique();
 
+                    b.HasIndex("CorrectsId");
+
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("IdempotencyKey")
@@ -432,6 +440,23 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.HasKey("Key");
 
                     b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SubscriptionId", "SectionId");
+
+                    b.ToTable("section_mutes", (string)null);
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
@@ -554,6 +579,15 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
+                {
+                    b.HasOne("Alerts.Subscriptions.Subscription", null)
+                        .WithMany("Mutes")
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SubscriptionSection", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -575,6 +609,8 @@ namespace Alerts.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
                 {
+                    b.Navigation("Mutes");
+
                     b.Navigation("Sections");
                 });
 #pragma warning restore 612, 618
