@@ -8,14 +8,16 @@ namespace Alerts.Notifications;
 public sealed record NotificationView(
     Guid Id, string Kind, string Status, string Title, string Body, string Url, string? ImageUrl,
     IReadOnlyList<string>? Sections, DateTime CreatedAt, string? CreatedBy, DateTime? SendAt, DateTime? CompletedAt,
-    int Targeted, int Sent, int Failed, int Gone, int Expired, int Held, int Pending, int Clicked)
+    int Targeted, int Sent, int Failed, int Gone, int Expired, int Held, int Pending, int Clicked,
+    Guid? CorrectsId, IReadOnlyList<Guid> Corrections)
 {
     /// <summary>Pending: targeted readers without a final outcome yet (being sent, or waiting to retry); 0 once the notification has ended.</summary>
-    public static NotificationView From(Notification n) => new(
+    /// <param name="corrections">The corrections sent for this notification, oldest first.</param>
+    public static NotificationView From(Notification n, IReadOnlyList<Guid>? corrections = null) => new(
         n.Id, n.Kind.ToString().ToLowerInvariant(), n.Status.ToString().ToLowerInvariant(), n.Title, n.Body, n.Url, n.ImageUrl,
         n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Expired, n.Held,
         n.Status is NotificationStatus.Sending or NotificationStatus.Queued or NotificationStatus.Scheduled ? Math.Max(0, n.Targeted - n.Finished) : 0,
-        n.Clicked);
+        n.Clicked, n.CorrectsId, corrections ?? []);
 }
 
 public static class NotificationsApi
@@ -36,15 +38,26 @@ public static class NotificationsApi
     {
         var take = Math.Clamp(limit ?? 50, 1, 500);
         var items = await db.Notifications.AsNoTracking().OrderByDescending(n => n.CreatedAt).Take(take).ToListAsync(cancellationToken);
-        return TypedResults.Ok(items.Select(NotificationView.From).ToList());
+        var corrections = await CorrectionsOfAsync(db, items.Select(n => n.Id).ToList(), cancellationToken);
+        return TypedResults.Ok(items.Select(n => NotificationView.From(n, corrections.GetValueOrDefault(n.Id))).ToList());
     }
 
     private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Get(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
     {
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        return notification is null
-            ? Hosting.Problems.NotFound($"There is no notification {id}.")
-            : TypedResults.Ok(NotificationView.From(notification));
+        if (notification is null) return Hosting.Problems.NotFound($"There is no notification {id}.");
+        var corrections = await CorrectionsOfAsync(db, [id], cancellationToken);
+        return TypedResults.Ok(NotificationView.From(notification, corrections.GetValueOrDefault(id)));
+    }
+
+    /// <summary>The corrections of these notifications, oldest first, in one query.</summary>
+    private static async Task<Dictionary<Guid, List<Guid>>> CorrectionsOfAsync(AlertsDbContext db, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var rows = await db.Notifications.AsNoTracking()
+            .Where(n => n.CorrectsId != null && ids.Contains(n.CorrectsId.Value))
+            .OrderBy(n => n.CreatedAt).Select(n => new { Original = n.CorrectsId!.Value, n.Id })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.Original).ToDictionary(g => g.Key, g => g.Select(r => r.Id).ToList());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Click(
