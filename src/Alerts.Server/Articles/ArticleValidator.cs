@@ -42,7 +42,7 @@ public sealed class ArticleValidator(SectionCatalog sections, IOptions<PushOptio
     private void CheckPushFits(ArticlePublished article, ValidationErrors errors)
     {
         var bare = new PushPayload(Guid.Empty.ToString(), "breaking", "", "", article.Url!, push.Value.IconUrl, article.ImageUrl,
-            Guid.Empty.ToString(), long.MaxValue, Notifications.ClickTokens.Placeholder);
+            Guid.Empty.ToString(), long.MaxValue, Actions: PushActions.Widest, ClickToken: Notifications.ClickTokens.Placeholder);
         var overflow = PushPayloadBuilder.Overflow(bare);
         if (overflow > 0)
             errors.Add(article.ImageUrl is null ? "url" : "imageUrl",

@@ -21,7 +21,7 @@ namespace Alerts.Delivery;
 /// </summary>
 public sealed class BatchDelivery(
     AlertsDbContext db, PushDispatcher dispatcher, NotificationCompletion completion, WorkerDrain drain, ClickTokens clickTokens,
-    Digests.DigestPayloads digestPayloads, IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
+    Digests.DigestPayloads digestPayloads, BatchPayloads batchPayloads, IOptions<PushOptions> options, TimeProvider time, ILogger<BatchDelivery> logger)
 {
     public const int RecordEvery = 125;
 
@@ -58,14 +58,14 @@ public sealed class BatchDelivery(
         }
         if (!recheck.IsEmpty) await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, recheck);
 
-        // Fitted once (with room for a click token); each reader's push carries its own token.
-        var payload = PushPayloadTemplate.For(PushPayloadBuilder.Fit(NotificationPayloads.For(notification, settings)));
+        // Fitted and serialised once per shape (with room for a click token); each reader's push carries its own token.
+        var payloads = await batchPayloads.ForBatchAsync(notification, claimed, cancellationToken);
         var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
         // A digest notification carries each reader's own digest (title, body, link, topic) in their digest row.
         var personal = await digestPayloads.ForReadersAsync(notification, claimed.Select(c => c.SubscriptionId).ToList(), cancellationToken);
         byte[] PayloadFor(Guid subscriptionId) => personal?.GetValueOrDefault(subscriptionId) is { } own
-            ? PushPayloadBuilder.Serialize(own.Payload with { ClickToken = clickTokens.For(notification.Id, subscriptionId) })
-            : payload.WithClickToken(clickTokens.For(notification.Id, subscriptionId));
+            ? payloads.Personal(subscriptionId, own.Payload, clickTokens.For(notification.Id, subscriptionId))
+            : payloads.For(subscriptionId, clickTokens.For(notification.Id, subscriptionId));
         PushRequestOptions RequestFor(Guid subscriptionId) => personal?.GetValueOrDefault(subscriptionId)?.Request ?? request;
 
         var write = new LedgerWrite();

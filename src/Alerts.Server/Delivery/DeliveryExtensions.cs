@@ -21,6 +21,7 @@ public static class DeliveryExtensions
         services.AddScoped<NotificationCompletion>();
         services.AddScoped<BatchDelivery>();
         services.AddSingleton<SilentReaders>();
+        services.AddScoped<BatchPayloads>();
         // A stopping worker drains its pushes in flight (DrainTimeout) and records them before the host gives up on it.
         services.AddOptions<HostOptions>().Configure<IOptions<PushOptions>>((host, push) =>
             host.ShutdownTimeout = push.Value.DrainTimeout + TimeSpan.FromSeconds(15));

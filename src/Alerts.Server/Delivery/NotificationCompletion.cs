@@ -30,8 +30,8 @@ public sealed class NotificationCompletion(AlertsDbContext db, TimeProvider time
         if (completed == 0) return;
         FanOut.WithLabels(state.Kind.ToString().ToLowerInvariant()).Observe(Math.Max(0, (now - state.DueAt).TotalSeconds));
 
-        // Breaking alerts (editors' and the CMS's) close their audit record with the outcome.
-        if (state.Kind != NotificationKind.Breaking) return;
+        // Breaking alerts (editors' and the CMS's) and corrections close their audit record with the outcome.
+        if (state.Kind is not (NotificationKind.Breaking or NotificationKind.Correction)) return;
         var done = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
         db.AuditLog.Add(AuditTrail.Entry(done, AuditAction.Completed, AuditTrail.ServiceActor,
             $"{ending.ToString().ToLowerInvariant()}: {AuditTrail.Counts(done)}", now));

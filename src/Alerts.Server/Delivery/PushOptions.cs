@@ -55,6 +55,31 @@ public sealed class PushOptions
     /// <summary>Absolute URL of the icon shown with every notification; none when unset.</summary>
     public string? IconUrl { get; set; }
 
+    /// <summary>
+    /// Push service hosts whose subscriptions get a Declarative Web Push message (Safari 18.4+ shows it even
+    /// without the service worker): a host, or "*.domain" for its subdomains. Replaces the default when set.
+    /// </summary>
+    public List<string> DeclarativePushHosts { get; set; } = [];
+
+    public static readonly string[] DefaultDeclarativePushHosts = ["*.push.apple.com"];
+
+    public IReadOnlyList<string> EffectiveDeclarativePushHosts => DeclarativePushHosts.Count > 0 ? DeclarativePushHosts : DefaultDeclarativePushHosts;
+
+    /// <summary>Whether a subscription's endpoint is on a push service that takes declarative messages.</summary>
+    public bool IsDeclarative(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)) return false;
+        var host = uri.IdnHost;
+        foreach (var pattern in EffectiveDeclarativePushHosts)
+        {
+            if (pattern.StartsWith("*.", StringComparison.Ordinal)
+                ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+                : host.Equals(pattern, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
+
     public IReadOnlyList<string> EffectiveAllowedOrigins => AllowedOrigins.Count > 0 ? AllowedOrigins : DefaultAllowedOrigins;
 }
 
@@ -67,6 +92,13 @@ internal sealed class PushOptionsValidator : Microsoft.Extensions.Options.IValid
         {
             if (!PushEndpointPolicy.TryParsePattern(options.AllowedOrigins[i], out _, out var why))
                 errors.Add($"Configuration key '{PushOptions.SectionKey}:AllowedOrigins:{i}' is not a push service origin: {why}");
+        }
+        for (var i = 0; i < options.DeclarativePushHosts.Count; i++)
+        {
+            var host = options.DeclarativePushHosts[i];
+            var bare = host?.StartsWith("*.", StringComparison.Ordinal) == true ? host[2..] : host;
+            if (string.IsNullOrWhiteSpace(bare) || Uri.CheckHostName(bare) == UriHostNameType.Unknown)
+                errors.Add($"Configuration key '{PushOptions.SectionKey}:DeclarativePushHosts:{i}' must be a host name or '*.domain' (got '{host}').");
         }
         if (options.BatchSize is < 1 or > 10_000) errors.Add($"Configuration key '{PushOptions.SectionKey}:BatchSize' must be between 1 and 10000.");
         if (options.MaxConcurrency is < 1 or > 4096) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxConcurrency' must be between 1 and 4096.");

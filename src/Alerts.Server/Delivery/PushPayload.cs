@@ -8,11 +8,22 @@ namespace Alerts.Delivery;
 
 /// <summary>
 /// The JSON a browser's service worker receives (DESIGN.md §6). <see cref="ClickToken"/> is this push's
-/// own token, which the worker sends back with a click so that a click counts once per reader.
+/// own token, which the worker sends back with a click so that a click counts once per reader; it stays
+/// the last property (<see cref="PushPayloadTemplate"/> finds its placeholder as the last occurrence).
 /// </summary>
+/// <param name="CorrectsId">For a correction: the alert it corrects (its <see cref="Tag"/> is that alert's, so it replaces it on screen).</param>
+/// <param name="Renotify">For a correction: true alerts the reader again (they clicked the original), false replaces it quietly.</param>
+/// <param name="Actions">The notification's buttons, where the browser shows them (see <see cref="PushActions"/>).</param>
 public sealed record PushPayload(
     string Id, string Kind, string Title, string Body, string Url, string? Icon, string? Image, string Tag, long Timestamp,
+    string? CorrectsId = null, bool? Renotify = null, IReadOnlyList<PushAction>? Actions = null,
     string? ClickToken = null);
+
+/// <summary>
+/// A button on the notification. "read" opens the story; "mute" asks the service worker to mute
+/// <see cref="Section"/> for <see cref="Hours"/> (POST /api/subscriptions/{id}/mutes).
+/// </summary>
+public sealed record PushAction(string Action, string Title, string? Section = null, int? Hours = null);
 
 /// <summary>
 /// Serialises a payload to UTF-8 and keeps it within one aes128gcm record: the body is shortened first,
@@ -20,7 +31,7 @@ public sealed record PushPayload(
 /// </summary>
 public static class PushPayloadBuilder
 {
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -30,9 +41,12 @@ public static class PushPayloadBuilder
 
     public static byte[] Serialize(PushPayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, Json);
 
-    /// <summary>How many bytes the untrimmed payload exceeds the limit by (0 when it fits).</summary>
+    /// <summary>
+    /// How many bytes the untrimmed payload exceeds the limit by (0 when it fits), in the larger of its two
+    /// shapes (plain, or declarative for Apple's push service).
+    /// </summary>
     public static int Overflow(PushPayload payload, int maxBytes = PushMessageEncryptor.MaxPlaintextBytes) =>
-        Math.Max(0, Serialize(payload).Length - maxBytes);
+        Math.Max(0, Math.Max(Serialize(payload).Length, DeclarativePush.Serialize(payload).Length) - maxBytes);
 
     public static byte[] Build(PushPayload payload, int maxBytes = PushMessageEncryptor.MaxPlaintextBytes) =>
         Serialize(Fit(payload, maxBytes));
@@ -93,9 +107,11 @@ public sealed class PushPayloadTemplate
         _suffix = suffix;
     }
 
-    public static PushPayloadTemplate For(PushPayload fitted)
+    /// <param name="declarative">Serialise as a Declarative Web Push message (<see cref="DeclarativePush"/>) instead of the plain payload.</param>
+    public static PushPayloadTemplate For(PushPayload fitted, bool declarative = false)
     {
-        var json = PushPayloadBuilder.Serialize(fitted with { ClickToken = Notifications.ClickTokens.Placeholder });
+        var placeheld = fitted with { ClickToken = Notifications.ClickTokens.Placeholder };
+        var json = declarative ? DeclarativePush.Serialize(placeheld) : PushPayloadBuilder.Serialize(placeheld);
         // The click token is the last property written, so its placeholder is the last occurrence.
         var marker = System.Text.Encoding.ASCII.GetBytes($"\"{Notifications.ClickTokens.Placeholder}\"");
         var at = json.AsSpan().LastIndexOf(marker) + 1;

@@ -15,7 +15,7 @@ public sealed record PersonalPush(PushPayload Payload, PushRequestOptions Reques
 /// their own title, body, link to their /digest/{id} page, image and topic in their digest row. For the
 /// readers a worker has claimed, this reads those rows in one query and builds each reader's push.
 /// </summary>
-public sealed class DigestPayloads(AlertsDbContext db, IOptions<PushOptions> options)
+public sealed class DigestPayloads(AlertsDbContext db, IOptions<PushOptions> options, Sections.SectionCatalog sections)
 {
     /// <summary>
     /// Each claimed reader's own push, by subscription id; null when <paramref name="notification"/> is
@@ -32,7 +32,7 @@ public sealed class DigestPayloads(AlertsDbContext db, IOptions<PushOptions> opt
             .Select(d => new { d.SubscriptionId, d.Title, d.Body, d.Url, d.ImageUrl, d.Topic })
             .ToListAsync(cancellationToken);
         if (rows.Count == 0) return null;
-        var template = NotificationPayloads.For(notification, options.Value);
+        var template = NotificationPayloads.For(notification, options.Value, sections);
         var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
         return rows.ToDictionary(r => r.SubscriptionId, r => new PersonalPush(
             PushPayloadBuilder.Fit(template with { Title = r.Title!, Body = r.Body ?? "", Url = r.Url ?? notification.Url, Image = r.ImageUrl }),

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Alerts.Notifications;
 
-public enum AuditAction { Accepted, Cancelled, Completed }
+public enum AuditAction { Accepted, Cancelled, Completed, Corrected }
 
 /// <summary>
 /// One line of the alerts' audit trail: who did what to which alert, for whom, and how it ended.
@@ -22,6 +22,11 @@ public sealed class AuditEntry
     /// <summary>"everyone" or the section ids, comma separated.</summary>
     public required string Audience { get; set; }
     public required string Outcome { get; set; }
+    /// <summary>
+    /// The other half of a correction: on a correction's entries the alert it corrects; on the corrected
+    /// alert's <see cref="AuditAction.Corrected"/> entry, the correction.
+    /// </summary>
+    public Guid? LinkedNotificationId { get; set; }
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
@@ -45,8 +50,9 @@ public static class AuditTrail
 {
     public const string ServiceActor = "service";
 
-    public static AuditEntry Entry(Notification notification, AuditAction action, string actor, string outcome, DateTime at) => new()
+    public static AuditEntry Entry(Notification notification, AuditAction action, string actor, string outcome, DateTime at, Guid? linked = null) => new()
     {
+        LinkedNotificationId = linked ?? notification.CorrectsId,
         Id = Guid.CreateVersion7(),
         At = at,
         Actor = Truncate(actor, 100),
@@ -65,8 +71,10 @@ public static class AuditTrail
 }
 
 public sealed record AuditEntryView(
-    Guid Id, DateTime At, string Actor, string Action, Guid NotificationId, string Title, string Url, string Audience, string Outcome)
+    Guid Id, DateTime At, string Actor, string Action, Guid NotificationId, string Title, string Url, string Audience, string Outcome,
+    Guid? LinkedNotificationId)
 {
     public static AuditEntryView From(AuditEntry a) => new(
-        a.Id, a.At, a.Actor, a.Action.ToString().ToLowerInvariant(), a.NotificationId, a.Title, a.Url, a.Audience, a.Outcome);
+        a.Id, a.At, a.Actor, a.Action.ToString().ToLowerInvariant(), a.NotificationId, a.Title, a.Url, a.Audience, a.Outcome,
+        a.LinkedNotificationId);
 }

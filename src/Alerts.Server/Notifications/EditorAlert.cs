@@ -68,7 +68,7 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
         if (!errors.Any)
         {
             // The payload carries the notification id, so measure it with a real (fixed-length) id.
-            var overflow = PushPayloadBuilder.Overflow(NotificationPayloads.For(ToNotification(request, Guid.Empty, "", time.GetUtcNow().UtcDateTime), push.Value));
+            var overflow = PushPayloadBuilder.Overflow(NotificationPayloads.For(ToNotification(request, Guid.Empty, "", time.GetUtcNow().UtcDateTime), push.Value, sections));
             if (overflow > 0)
                 errors.Add("body", $"the encrypted push would be {overflow} bytes over the {PushMessageEncryptor.MaxBodyBytes}-byte limit; " +
                     "shorten the title, body or URLs");

@@ -29,6 +29,7 @@ public static class EditorAlertsApi
     {
         services.AddSingleton<EditorAlertValidator>();
         services.AddScoped<AlertSender>();
+        services.AddScoped<CorrectionSender>();
         return services;
     }
 
@@ -39,6 +40,8 @@ public static class EditorAlertsApi
             .WithSummary("Send a breaking alert now or at sendAt; 202 once it is stored. The same Idempotency-Key within 24 h returns the first alert.");
         alerts.MapDelete("/{id:guid}", Cancel).WithName("CancelAlert")
             .WithSummary("Cancel an alert that is scheduled or still sending; batches not yet sent are skipped.");
+        alerts.MapPost("/{id:guid}/corrections", Correct).WithName("CorrectAlert")
+            .WithSummary("Send a correction of an alert that has ended to the readers it reached, replacing it on screen; 202 once it is stored.");
         alerts.MapGet("/stats", Stats).WithName("AlertStatistics")
             .WithSummary("Pushes sent and clicks per hour (UTC) for the last hours, oldest first.");
 
@@ -69,6 +72,19 @@ public static class EditorAlertsApi
             response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
         }
         return TypedResults.Accepted($"/api/alerts/{accepted.Id}", new AlertAccepted(accepted.Id, accepted.Status.ToString().ToLowerInvariant()));
+    }
+
+    private static async Task<Results<Accepted<CorrectionAccepted>, ProblemHttpResult>> Correct(
+        Guid id, CorrectionRequest? request, ClaimsPrincipal user, CorrectionSender sender, CancellationToken cancellationToken)
+    {
+        var result = await sender.AcceptAsync(id, request, user.KeyName(), cancellationToken);
+        return result.Outcome switch
+        {
+            CorrectionOutcome.Accepted => TypedResults.Accepted($"/api/alerts/{result.Id}", new CorrectionAccepted(result.Id!.Value, result.CorrectsId!.Value)),
+            CorrectionOutcome.Invalid => result.Errors!.ToProblem(),
+            CorrectionOutcome.NotFound => Problems.NotFound(result.Detail!),
+            _ => Problems.Conflict(result.Detail!),
+        };
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Cancel(
@@ -108,7 +124,7 @@ public static class EditorAlertsApi
     }
 
     private static async Task<Results<Ok<AudienceCount>, ProblemHttpResult>> CountAudience(
-        string? sections, SectionCatalog catalog, AlertsDbContext db, CancellationToken cancellationToken)
+        string? sections, SectionCatalog catalog, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         List<string>? wanted = string.IsNullOrWhiteSpace(sections)
             ? null
@@ -121,7 +137,7 @@ public static class EditorAlertsApi
             if (errors.Any) return errors.ToProblem();
         }
         // Exactly the rule the fan-out uses for a breaking alert.
-        var count = await db.Subscriptions.AsNoTracking().CountAsync(Audience.For(NotificationKind.Breaking, wanted), cancellationToken);
+        var count = await db.Subscriptions.AsNoTracking().CountAsync(Audience.For(NotificationKind.Breaking, wanted, time.GetUtcNow().UtcDateTime), cancellationToken);
         return TypedResults.Ok(new AudienceCount(count));
     }
 

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Alerts.Notifications;
 
-public enum NotificationKind { Article, Breaking, Digest }
+/// <summary>Correction: an editor's corrected text for an alert already sent, to the readers it reached (see CorrectionSender).</summary>
+public enum NotificationKind { Article, Breaking, Digest, Correction }
 
 /// <summary>
 /// Scheduled or Queued until the planner starts, Sending while readers are pending, then one of the final
@@ -56,6 +57,9 @@ public sealed class Notification
     /// <summary>Readers whose browser reported showing it (once per reader).</summary>
     public int Displayed { get; set; }
 
+    /// <summary>For a correction: the alert it corrects. Its readers are that alert's sent readers, its tag that alert's id.</summary>
+    public Guid? CorrectsId { get; set; }
+
     /// <summary>Readers with a final outcome for this notification; the rest are pending.</summary>
     public int Finished => Sent + Failed + Gone + Expired + Held;
 
@@ -94,6 +98,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasIndex(n => n.ArticleId).IsUnique();
         builder.HasIndex(n => n.IdempotencyKey).IsUnique();
         builder.HasIndex(n => n.CreatedAt);
+        builder.HasIndex(n => n.CorrectsId);
         builder.Ignore(n => n.SectionList);
         builder.Ignore(n => n.Finished);
         builder.Ignore(n => n.DueAt);

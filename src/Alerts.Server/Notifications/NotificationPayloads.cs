@@ -1,10 +1,14 @@
 using Alerts.Delivery;
+using Alerts.Sections;
 
 namespace Alerts.Notifications;
 
 public static class NotificationPayloads
 {
-    public static PushPayload For(Notification notification, PushOptions options) => new(
+    /// <summary>Written before a correction's title for readers who clicked the original (they are alerted again).</summary>
+    public const string CorrectionPrefix = "Correction: ";
+
+    public static PushPayload For(Notification notification, PushOptions options, SectionCatalog sections) => new(
         Id: notification.Id.ToString(),
         Kind: notification.Kind.ToString().ToLowerInvariant(),
         Title: notification.Title,
@@ -12,8 +16,20 @@ public static class NotificationPayloads
         Url: notification.Url,
         Icon: options.IconUrl,
         Image: notification.ImageUrl,
-        Tag: notification.Id.ToString(),
+        // A correction carries its original's tag, so the browser replaces that notification in place.
+        Tag: (notification.CorrectsId ?? notification.Id).ToString(),
         Timestamp: new DateTimeOffset(DateTime.SpecifyKind(notification.CreatedAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds(),
+        CorrectsId: notification.CorrectsId?.ToString(),
+        // Quiet by default; readers who clicked the original get ForClickedReaders.
+        Renotify: notification.CorrectsId is null ? null : false,
+        Actions: PushActions.For(notification, sections),
         // Room for the reader's own click token, which every push carries: what fits with it fits with any.
         ClickToken: ClickTokens.Placeholder);
+
+    /// <summary>A correction as readers who clicked the original get it: alerted again, the title saying what it is.</summary>
+    public static PushPayload ForClickedReaders(PushPayload correction) => correction with
+    {
+        Title = correction.Title.StartsWith("Correction", StringComparison.OrdinalIgnoreCase) ? correction.Title : CorrectionPrefix + correction.Title,
+        Renotify = true,
+    };
 }

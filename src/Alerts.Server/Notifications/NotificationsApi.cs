@@ -8,7 +8,8 @@ namespace Alerts.Notifications;
 public sealed record NotificationView(
     Guid Id, string Kind, string Status, string Title, string Body, string Url, string? ImageUrl,
     IReadOnlyList<string>? Sections, DateTime CreatedAt, string? CreatedBy, DateTime? SendAt, DateTime? CompletedAt,
-    int Targeted, int Sent, int Failed, int Gone, int Expired, int Held, int Pending, int Clicked, int Displayed)
+    int Targeted, int Sent, int Failed, int Gone, int Expired, int Held, int Pending, int Clicked, int Displayed,
+    Guid? CorrectsId, IReadOnlyList<Guid> Corrections)
 {
     /// <summary>Only on GET /api/alerts/{id}: see <see cref="AlertSpeedFigures"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
@@ -19,11 +20,12 @@ public sealed record NotificationView(
     public IReadOnlyList<ServiceFigures>? ByService { get; init; }
 
     /// <summary>Pending: targeted readers without a final outcome yet (being sent, or waiting to retry); 0 once the notification has ended.</summary>
-    public static NotificationView From(Notification n) => new(
+    /// <param name="corrections">The corrections sent for this notification, oldest first.</param>
+    public static NotificationView From(Notification n, IReadOnlyList<Guid>? corrections = null) => new(
         n.Id, n.Kind.ToString().ToLowerInvariant(), n.Status.ToString().ToLowerInvariant(), n.Title, n.Body, n.Url, n.ImageUrl,
         n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Expired, n.Held,
         n.Status is NotificationStatus.Sending or NotificationStatus.Queued or NotificationStatus.Scheduled ? Math.Max(0, n.Targeted - n.Finished) : 0,
-        n.Clicked, n.Displayed);
+        n.Clicked, n.Displayed, n.CorrectsId, corrections ?? []);
 }
 
 public static class NotificationsApi
@@ -47,7 +49,8 @@ public static class NotificationsApi
     {
         var take = Math.Clamp(limit ?? 50, 1, 500);
         var items = await db.Notifications.AsNoTracking().OrderByDescending(n => n.CreatedAt).Take(take).ToListAsync(cancellationToken);
-        return TypedResults.Ok(items.Select(NotificationView.From).ToList());
+        var corrections = await CorrectionsOfAsync(db, items.Select(n => n.Id).ToList(), cancellationToken);
+        return TypedResults.Ok(items.Select(n => NotificationView.From(n, corrections.GetValueOrDefault(n.Id))).ToList());
     }
 
     private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Get(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
@@ -55,7 +58,8 @@ public static class NotificationsApi
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notification is null) return Hosting.Problems.NotFound($"There is no notification {id}.");
         var speed = await AlertSpeed.ReadAsync(db, notification, cancellationToken);
-        return TypedResults.Ok(NotificationView.From(notification) with { TimeToPercent = speed.TimeToPercent, ByService = speed.ByService });
+        var corrections = await CorrectionsOfAsync(db, [id], cancellationToken);
+        return TypedResults.Ok(NotificationView.From(notification, corrections.GetValueOrDefault(id)) with { TimeToPercent = speed.TimeToPercent, ByService = speed.ByService });
     }
 
     /// <summary>
@@ -74,6 +78,16 @@ public static class NotificationsApi
             await db.Notifications.Where(n => n.Id == id)
                 .ExecuteUpdateAsync(u => u.SetProperty(n => n.Displayed, n => n.Displayed + 1), cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The corrections of these notifications, oldest first, in one query.</summary>
+    private static async Task<Dictionary<Guid, List<Guid>>> CorrectionsOfAsync(AlertsDbContext db, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var rows = await db.Notifications.AsNoTracking()
+            .Where(n => n.CorrectsId != null && ids.Contains(n.CorrectsId.Value))
+            .OrderBy(n => n.CreatedAt).Select(n => new { Original = n.CorrectsId!.Value, n.Id })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.Original).ToDictionary(g => g.Key, g => g.Select(r => r.Id).ToList());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Click(

@@ -14,6 +14,7 @@ public abstract class AlertsDbContext(DbContextOptions options) : DbContext(opti
 {
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<SubscriptionSection> SubscriptionSections => Set<SubscriptionSection>();
+    public DbSet<SectionMute> SectionMutes => Set<SectionMute>();
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleSection> ArticleSections => Set<ArticleSection>();
     public DbSet<Notification> Notifications => Set<Notification>();

@@ -24,6 +24,8 @@ public sealed class Subscription
     /// </summary>
     public string? PreviousTokenHash { get; set; }
     public List<SubscriptionSection> Sections { get; set; } = [];
+    /// <summary>Sections the reader muted for a while (from a notification's "Mute" action); expired rows mean nothing.</summary>
+    public List<SectionMute> Mutes { get; set; } = [];
     public DeliveryMode Mode { get; set; }
     public DigestFrequency? DigestFrequency { get; set; }
     public TimeOnly? DigestAt { get; set; }
@@ -64,6 +66,7 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         builder.Property(s => s.TimeZone).HasMaxLength(SubscriptionLimits.TimeZoneLength);
         builder.HasIndex(s => s.NextDigestAt);
         builder.HasMany(s => s.Sections).WithOne().HasForeignKey(s => s.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(s => s.Mutes).WithOne().HasForeignKey(m => m.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

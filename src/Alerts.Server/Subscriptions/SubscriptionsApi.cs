@@ -12,7 +12,7 @@ public sealed record QuietHoursView(string From, string To);
 
 public sealed record SubscriptionView(
     Guid Id, string? Token, IReadOnlyList<string> Sections, DeliveryView Delivery, QuietHoursView? QuietHours,
-    string TimeZone, bool Paused, DateTime CreatedAt);
+    string TimeZone, bool Paused, DateTime CreatedAt, IReadOnlyList<MuteView> Mutes);
 
 public static class SubscriptionsApi
 {
@@ -23,16 +23,18 @@ public static class SubscriptionsApi
         group.MapGet("/{id:guid}", Get).WithName("GetSubscription");
         group.MapPut("/{id:guid}", Update).WithName("UpdateSubscription");
         group.MapDelete("/{id:guid}", Delete).WithName("DeleteSubscription");
+        group.MapMutes();
         app.MapSubscriptionImportApi();
         return app;
     }
 
-    public static SubscriptionView ToView(Subscription s, string? token = null) => new(
+    /// <param name="mutes">The reader's active mutes (see MutesApi); none when not given.</param>
+    public static SubscriptionView ToView(Subscription s, string? token = null, IReadOnlyList<MuteView>? mutes = null) => new(
         s.Id, token, s.Sections.Select(x => x.SectionId).ToList(),
         new DeliveryView(s.Mode == DeliveryMode.Instant ? "instant" : "digest",
             s.DigestFrequency?.ToString().ToLowerInvariant(), s.DigestAt?.ToString("HH:mm")),
         s.QuietFrom is { } from && s.QuietTo is { } to ? new QuietHoursView(from.ToString("HH:mm"), to.ToString("HH:mm")) : null,
-        s.TimeZone, s.Paused, s.CreatedAt);
+        s.TimeZone, s.Paused, s.CreatedAt, mutes ?? []);
 
     private static async Task<Results<Created<SubscriptionView>, Ok<SubscriptionView>, ProblemHttpResult>> Subscribe(
         SubscribeRequest? request, HttpRequest http, SubscriptionValidator validator, SubscriptionRegistry registry, CancellationToken cancellationToken)
@@ -52,15 +54,17 @@ public static class SubscriptionsApi
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Get(
-        Guid id, HttpRequest http, AlertsDbContext db, CancellationToken cancellationToken)
+        Guid id, HttpRequest http, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var (subscription, problem) = await FindAuthorizedAsync(id, http, db, cancellationToken);
-        return problem ?? (Results<Ok<SubscriptionView>, ProblemHttpResult>)TypedResults.Ok(ToView(subscription!));
+        if (problem is not null) return problem;
+        var mutes = await MutesApi.ActiveAsync(db, subscription!.Id, time.GetUtcNow().UtcDateTime, cancellationToken);
+        return TypedResults.Ok(ToView(subscription, mutes: mutes));
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Update(
         Guid id, SubscribeRequest? request, HttpRequest http, AlertsDbContext db, SubscriptionValidator validator,
-        SubscriptionRegistry registry, CancellationToken cancellationToken)
+        SubscriptionRegistry registry, TimeProvider time, CancellationToken cancellationToken)
     {
         var (subscription, problem) = await FindAuthorizedAsync(id, http, db, cancellationToken);
         if (problem is not null) return problem;
@@ -71,7 +75,7 @@ public static class SubscriptionsApi
 
         var updated = await registry.UpdateAsync(subscription!, target, preferences!, cancellationToken);
         if (updated is null) return Problems.Conflict("subscription.endpoint: another subscription already uses this endpoint.");
-        return TypedResults.Ok(ToView(updated));
+        return TypedResults.Ok(ToView(updated, mutes: await MutesApi.ActiveAsync(db, updated.Id, time.GetUtcNow().UtcDateTime, cancellationToken)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -83,7 +87,7 @@ public static class SubscriptionsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<(Subscription?, ProblemHttpResult?)> FindAuthorizedAsync(
+    internal static async Task<(Subscription?, ProblemHttpResult?)> FindAuthorizedAsync(
         Guid id, HttpRequest http, AlertsDbContext db, CancellationToken cancellationToken)
     {
         var subscription = await db.Subscriptions.Include(s => s.Sections).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);

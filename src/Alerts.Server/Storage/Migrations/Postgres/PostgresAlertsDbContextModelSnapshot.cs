@@ -232,6 +232,9 @@ namespace Alerts.Storage.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<Guid?>("LinkedNotificationId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("NotificationId")
                         .HasColumnType("uuid");
 
@@ -298,6 +301,9 @@ namespace Alerts.Storage.Migrations.Postgres
 
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CorrectsId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -389,6 +395,8 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.HasIndex("ArticleId")
                         .IsUnique();
 
+                    b.HasIndex("CorrectsId");
+
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("IdempotencyKey")
@@ -455,6 +463,23 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.HasKey("Key");
 
                     b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SubscriptionId", "SectionId");
+
+                    b.ToTable("section_mutes", (string)null);
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
@@ -577,6 +602,15 @@ namespace Alerts.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
+                {
+                    b.HasOne("Alerts.Subscriptions.Subscription", null)
+                        .WithMany("Mutes")
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SubscriptionSection", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -598,6 +632,8 @@ namespace Alerts.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
                 {
+                    b.Navigation("Mutes");
+
                     b.Navigation("Sections");
                 });
 #pragma warning restore 612, 618

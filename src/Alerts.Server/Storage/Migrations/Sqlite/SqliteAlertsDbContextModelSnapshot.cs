@@ -227,6 +227,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("LinkedNotificationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("NotificationId")
                         .HasColumnType("TEXT");
 
@@ -292,6 +295,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CorrectsId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -384,6 +390,8 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.HasIndex("ArticleId")
                         .IsUnique();
 
+                    b.HasIndex("CorrectsId");
+
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("IdempotencyKey")
@@ -448,6 +456,23 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.HasKey("Key");
 
                     b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SubscriptionId", "SectionId");
+
+                    b.ToTable("section_mutes", (string)null);
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
@@ -570,6 +595,15 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
+                {
+                    b.HasOne("Alerts.Subscriptions.Subscription", null)
+                        .WithMany("Mutes")
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SubscriptionSection", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -591,6 +625,8 @@ namespace Alerts.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
                 {
+                    b.Navigation("Mutes");
+
                     b.Navigation("Sections");
                 });
 #pragma warning restore 612, 618
