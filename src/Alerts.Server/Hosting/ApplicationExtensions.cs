@@ -76,7 +76,7 @@ public static class ApplicationExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = RevalidateWorkerAndEmbedScripts });
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = PrepareStaticFile });
         app.UseRouting();
         app.UseManagementNetworks();
         app.UseRequestBodyLimits();
@@ -113,29 +113,47 @@ public static class ApplicationExtensions
     }
 
     /// <summary>
-    /// The service worker and the embed scripts are revalidated on every load (cheap with ETags): a
+    /// Pages, scripts and stylesheets are revalidated on every load (cheap with ETags: an unchanged file
+    /// answers 304). The scripts are ES modules that import one another, so a page must never combine a
+    /// new module with a cached one from the last release (a missing export stops the whole page); and a
     /// publisher's one-line worker pulls sw.js in with importScripts, which browsers serve from the HTTP
     /// cache, so a cached copy would keep readers on an old worker long after a release.
+    /// The embed files also answer cross-origin requests from any site: publishers' pages import the
+    /// reader modules (browsers fetch module scripts with CORS) and fetch the card's stylesheet. They are
+    /// public files sent without credentials, so "*" gives no site anything it could not fetch anyway;
+    /// the API keeps its own list of publisher origins.
     /// </summary>
-    private static void RevalidateWorkerAndEmbedScripts(StaticFileResponseContext context)
+    private static void PrepareStaticFile(StaticFileResponseContext context)
     {
-        var path = context.Context.Request.Path;
-        if (path.Equals("/sw.js", StringComparison.OrdinalIgnoreCase) ||
-            path.Equals("/alerts.js", StringComparison.OrdinalIgnoreCase) ||
-            path.Equals("/js/subscribe-ui.js", StringComparison.OrdinalIgnoreCase))
+        var headers = context.Context.Response.Headers;
+        var extension = Path.GetExtension(context.File.Name);
+        if (extension.Equals(".js", StringComparison.OrdinalIgnoreCase) ||
+            extension.Equals(".css", StringComparison.OrdinalIgnoreCase) ||
+            extension.Equals(".html", StringComparison.OrdinalIgnoreCase))
         {
-            context.Context.Response.Headers.CacheControl = "no-cache";
+            headers.CacheControl = "no-cache";
+        }
+        if (SecurityHeaders.IsEmbedFile(context.Context.Request.Path))
+        {
+            headers.AccessControlAllowOrigin = "*";
         }
     }
 
     private static void MapPages(this WebApplication app)
     {
-        app.MapGet("/notifications", () => Results.File(Path.Combine(app.Environment.WebRootPath, "notifications.html"), "text/html"))
+        app.MapGet("/notifications", (HttpContext http) => Page(app, http, "notifications.html"))
             .ExcludeFromDescription();
-        app.MapGet("/editor", () => Results.File(Path.Combine(app.Environment.WebRootPath, "editor.html"), "text/html"))
+        app.MapGet("/editor", (HttpContext http) => Page(app, http, "editor.html"))
             .ExcludeFromDescription();
-        app.MapGet("/digest/{id:guid}", (Guid id) => Results.File(Path.Combine(app.Environment.WebRootPath, "digest.html"), "text/html"))
+        app.MapGet("/digest/{id:guid}", (Guid id, HttpContext http) => Page(app, http, "digest.html"))
             .ExcludeFromDescription();
+    }
+
+    /// <summary>A page, revalidated on every load like the static ones (see PrepareStaticFile): it names the modules to run.</summary>
+    private static IResult Page(WebApplication app, HttpContext http, string file)
+    {
+        http.Response.Headers.CacheControl = "no-cache";
+        return Results.File(Path.Combine(app.Environment.WebRootPath, file), "text/html");
     }
 }
 

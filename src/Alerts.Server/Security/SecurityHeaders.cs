@@ -4,8 +4,8 @@ namespace Alerts.Security;
 /// Headers on every answer. Pages, APIs and errors get a CSP that allows only this origin's scripts
 /// and styles (no page has inline script or style) and may not be framed; images may come from any
 /// http(s) origin because the editors' preview shows the alert's image where it lives.
-/// The embed scripts (alerts.js, the subscribe UI it loads, sw.js) are loaded by publishers' pages and workers on other origins,
-/// so they say so with Cross-Origin-Resource-Policy and carry no page policy of their own.
+/// The embed files (alerts.js, the reader modules and stylesheet it loads, sw.js) are loaded by publishers' pages and
+/// workers on other origins, so they say so with Cross-Origin-Resource-Policy and carry no page policy of their own.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -17,10 +17,16 @@ public static class SecurityHeaders
 
     public const string ReferrerPolicy = "strict-origin-when-cross-origin";
 
-    /// <summary>Scripts publishers' pages and workers load from here: alerts.js, the UI it loads, and the service worker.</summary>
-    public static bool IsEmbedScript(PathString path) =>
+    /// <summary>
+    /// Files publishers' pages and workers load from here: alerts.js, the reader modules it imports
+    /// (js/subscribe-ui.js and js/reader/, whose subscription-db.js sw.js imports too), the card's stylesheet,
+    /// and the service worker.
+    /// </summary>
+    public static bool IsEmbedFile(PathString path) =>
         path.Equals("/alerts.js", StringComparison.OrdinalIgnoreCase) || path.Equals("/sw.js", StringComparison.OrdinalIgnoreCase) ||
-        path.Equals("/js/subscribe-ui.js", StringComparison.OrdinalIgnoreCase);
+        path.Equals("/js/subscribe-ui.js", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/js/reader", StringComparison.OrdinalIgnoreCase) ||
+        path.Equals("/css/alerts-widget.css", StringComparison.OrdinalIgnoreCase);
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
     {
@@ -31,7 +37,7 @@ public static class SecurityHeaders
             headers["Referrer-Policy"] = ReferrerPolicy;
             // Over https (directly, or as a known proxy forwarded it) browsers are told to stay on https.
             if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
-            if (IsEmbedScript(http.Request.Path))
+            if (IsEmbedFile(http.Request.Path))
             {
                 headers["Cross-Origin-Resource-Policy"] = "cross-origin";
             }

@@ -15,8 +15,9 @@
  * The soft prompt appears in a card in the bottom corner, or inside an element with id
  * "alerts-widget" when the page has one. Any element with a data-alerts-open attribute, or a call
  * to window.AlertsWidget.open(), opens it again after "Not now". The prompt, the chooser and the
- * subscribe flow are those of the Alerts pages: this file loads /js/subscribe-ui.js from the
- * Alerts origin and uses it. It talks to the Alerts API across origins (CORS).
+ * subscribe flow are those of the Alerts pages: this file imports the module /js/subscribe-ui.js
+ * from the Alerts origin, and fetches the card's stylesheet /css/alerts-widget.css from there too.
+ * It talks to the Alerts API across origins (CORS).
  */
 (function () {
   'use strict';
@@ -37,59 +38,6 @@
     title: script.getAttribute('data-title') || 'Desktop notifications'
   };
 
-  const STYLES = [
-    '.alerts-widget{box-sizing:border-box;font:400 15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#17231e;text-align:left;letter-spacing:normal}',
-    '.alerts-widget *,.alerts-widget *::before,.alerts-widget *::after{box-sizing:inherit}',
-    '.alerts-widget [hidden]{display:none!important}',
-    '.alerts-widget--floating{position:fixed;right:16px;bottom:16px;z-index:2147483000;width:min(24rem,calc(100vw - 32px));max-height:calc(100vh - 32px);overflow:auto;background:#fff;border:1px solid #c9d6cf;border-top:4px solid #0b5d3f;border-radius:10px;box-shadow:0 10px 30px rgba(0,0,0,.22)}',
-    '.alerts-widget--floating[hidden]{display:none!important}',
-    '.alerts-widget--inline{display:block;background:#fff;border:1px solid #c9d6cf;border-top:4px solid #0b5d3f;border-radius:10px;max-width:40rem}',
-    '.alerts-widget__header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 12px 0 16px}',
-    '.alerts-widget__title{margin:0;font-size:1.05rem;font-weight:700;color:#0b3d2e;line-height:1.3}',
-    '.alerts-widget__close{flex:none;width:40px;height:40px;border:0;border-radius:50%;background:transparent;color:#33443c;font-size:24px;line-height:1;cursor:pointer}',
-    '.alerts-widget__close:hover{background:#e8f0ec}',
-    '.alerts-widget__body{padding:8px 16px 16px}',
-    '.alerts-widget--inline .alerts-widget__body{padding:16px}',
-    '.alerts-widget p{margin:0 0 8px}',
-    '.alerts-widget h2,.alerts-widget h3{margin:4px 0 8px;font-size:1rem;font-weight:700;color:#0b3d2e;line-height:1.3}',
-    '.alerts-widget a{color:#0b5d3f;text-decoration:underline}',
-    '.alerts-widget :focus-visible{outline:3px solid #f2b705;outline-offset:2px}',
-    '.alerts-widget .alerts-prompt__text{font-size:1.05rem;font-weight:600;color:#17231e}',
-    '.alerts-widget .alerts-actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:12px}',
-    '.alerts-widget .alerts-button{display:inline-flex;align-items:center;justify-content:center;min-height:44px;margin:0;padding:8px 16px;border:2px solid #0b5d3f;border-radius:6px;font:inherit;font-weight:600;text-decoration:none;cursor:pointer;background:#fff;color:#0b5d3f}',
-    '.alerts-widget .alerts-button--primary{background:#0b5d3f;color:#fff}',
-    '.alerts-widget .alerts-button--primary:hover{background:#084a32}',
-    '.alerts-widget .alerts-button--secondary:hover{background:#e8f0ec}',
-    '.alerts-widget .alerts-button--danger{border-color:#a3161c;color:#a3161c}',
-    '.alerts-widget .alerts-button--danger:hover{background:#fbeaea}',
-    '.alerts-widget .alerts-button--link{border-color:transparent;background:transparent;text-decoration:underline;padding-left:4px;padding-right:4px;min-height:0}',
-    '.alerts-widget .alerts-button[aria-disabled=true]{opacity:.6;cursor:progress}',
-    '.alerts-widget .alerts-fieldset{margin:0 0 12px;padding:0;border:0;min-width:0}',
-    '.alerts-widget .alerts-legend{padding:0;margin:0 0 4px;font-weight:700;color:#0b3d2e}',
-    '.alerts-widget .alerts-hint{margin:0;font-size:.85rem;color:#4d5e56}',
-    '.alerts-widget .alerts-options{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:2px 12px;margin-top:6px}',
-    '.alerts-widget .alerts-check{display:flex;align-items:center;gap:8px;min-height:36px}',
-    '.alerts-widget .alerts-choice{display:grid;grid-template-columns:auto 1fr;column-gap:8px;align-items:center;margin:6px 0}',
-    '.alerts-widget .alerts-choice .alerts-hint{grid-column:2}',
-    '.alerts-widget .alerts-choice label{font-weight:600}',
-    '.alerts-widget input[type=checkbox],.alerts-widget input[type=radio]{width:20px;height:20px;margin:0;accent-color:#0b5d3f}',
-    '.alerts-widget label{cursor:pointer}',
-    '.alerts-widget .alerts-field{display:flex;flex-direction:column;gap:2px}',
-    '.alerts-widget .alerts-field--nested{margin:0 0 8px 28px;max-width:10rem}',
-    '.alerts-widget .alerts-times{display:flex;flex-wrap:wrap;gap:12px;margin-left:28px}',
-    '.alerts-widget input[type=time]{min-height:40px;padding:4px 8px;border:1px solid #7d8e86;border-radius:6px;font:inherit;background:#fff;color:#17231e}',
-    '.alerts-widget input[type=time]:disabled{background:#eef1ef;color:#6b7a73}',
-    '.alerts-widget .alerts-timezone{font-size:.85rem;color:#4d5e56}',
-    '.alerts-widget .alerts-status{margin:8px 0 0;border-radius:6px}',
-    '.alerts-widget .alerts-status[data-state]{padding:8px 12px;border-left:4px solid #0b5d3f;background:#e8f0ec}',
-    '.alerts-widget .alerts-status[data-state=error],.alerts-widget .alerts-status[data-state=denied],.alerts-widget .alerts-status[data-state=unsupported]{border-left-color:#a3161c;background:#fbeaea;color:#5f0b0f}',
-    '.alerts-widget .alerts-status[data-state=pending]{border-left-color:#7d8e86;background:#f1f3f2}',
-    '.alerts-widget .alerts-summary{margin-top:8px}',
-    '.alerts-widget .alerts-summary:focus{outline:none}',
-    '.alerts-widget .alerts-summary__text{font-weight:600}',
-    '@media (max-width:480px){.alerts-widget--floating{right:8px;left:8px;bottom:8px;width:auto;max-height:calc(100vh - 16px)}}'
-  ].join('\n');
-
   let widget = null;
   let openRequested = false;
 
@@ -107,19 +55,16 @@
     window.AlertsWidget.open();
   });
 
+  // A module, so this classic script imports it; the browser fetches it (and the modules it imports)
+  // with CORS, which the Alerts server allows for its embed files from any site.
   function loadInterface() {
-    if (window.AlertsUI) return Promise.resolve(window.AlertsUI);
-    return new Promise(function (resolve, reject) {
-      const loader = document.createElement('script');
-      loader.src = apiBase + '/js/subscribe-ui.js';
-      loader.async = true;
-      if (script.nonce) loader.nonce = script.nonce;
-      loader.addEventListener('load', function () {
-        if (window.AlertsUI) resolve(window.AlertsUI);
-        else reject(new Error('subscribe-ui.js loaded without defining AlertsUI'));
-      });
-      loader.addEventListener('error', function () { reject(new Error('could not load ' + loader.src)); });
-      document.head.appendChild(loader);
+    return import(apiBase + '/js/subscribe-ui.js');
+  }
+
+  function loadStyles() {
+    return fetch(apiBase + '/css/alerts-widget.css', { mode: 'cors', credentials: 'omit' }).then(function (response) {
+      if (!response.ok) throw new Error('could not load ' + response.url + ' (' + response.status + ')');
+      return response.text();
     });
   }
 
@@ -131,11 +76,11 @@
   }
 
   /** Our own styles, scoped to .alerts-widget; a constructed sheet where possible, so a strict style-src CSP does not block it. */
-  function addStyles() {
+  function addStyles(css) {
     try {
       if ('adoptedStyleSheets' in document && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
         const sheet = new CSSStyleSheet();
-        sheet.replaceSync(STYLES);
+        sheet.replaceSync(css);
         document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
         return;
       }
@@ -143,12 +88,11 @@
       // Fall back to a <style> element below.
     }
     const style = document.createElement('style');
-    style.textContent = STYLES;
+    style.textContent = css;
     document.head.appendChild(style);
   }
 
   function start(UI) {
-    addStyles();
     const el = UI.el;
     const api = UI.createApi(apiBase);
     const sections = api.sections();
@@ -247,9 +191,17 @@
     if (openRequested) open();
   }
 
-  loadInterface()
-    .then(function (UI) { return documentReady().then(function () { return UI; }); })
-    .then(start)
+  const styles = loadStyles().catch(function (error) {
+    // The card still works unstyled; say why it looks wrong.
+    console.warn('Alerts: the notification widget\'s stylesheet could not be loaded: ' + ((error && error.message) || error));
+    return null;
+  });
+
+  Promise.all([loadInterface(), styles, documentReady()])
+    .then(function (loaded) {
+      if (loaded[1] !== null) addStyles(loaded[1]);
+      start(loaded[0]);
+    })
     .catch(function (error) {
       console.error('Alerts: the notification widget could not start: ' + ((error && error.message) || error));
     });

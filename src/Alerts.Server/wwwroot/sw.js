@@ -6,18 +6,24 @@
  * from its own origin instead:
  *   self.ALERTS_ORIGIN = 'https://alerts.example.com'; importScripts(self.ALERTS_ORIGIN + '/sw.js');
  *
- * It reads the subscription the page stored (see js/subscribe-ui.js):
- *   IndexedDB "alerts" (version 1), store "subscription", key "current"
- *   = {id, token, apiBase, vapidPublicKey, preferences: {sections, delivery, quietHours, timeZone, paused}}
+ * It reads the subscription the page stored through js/reader/subscription-db.js, the IndexedDB
+ * code the pages use too, loaded here from the Alerts origin with importScripts().
  */
 (function () {
   'use strict';
 
-  const DB_NAME = 'alerts';
-  const DB_VERSION = 1;
-  const DB_STORE = 'subscription';
-  const DB_RECORD = 'current';
   const API_ORIGIN = apiOrigin();
+
+  // As the worker starts: a service worker can import scripts only then. Showing pushes and reporting
+  // clicks do not need the record, so if the import fails only subscription renewal is lost.
+  const DATABASE_URL = API_ORIGIN + '/js/reader/subscription-db.js';
+  let database = null;
+  try {
+    importScripts(DATABASE_URL);
+    database = self.AlertsSubscriptionDb || null;
+  } catch (e) {
+    console.warn('Alerts: could not load ' + DATABASE_URL + '; the push subscription cannot be renewed', e);
+  }
 
   function apiOrigin() {
     const configured = self.ALERTS_ORIGIN;
@@ -148,46 +154,18 @@
 
   // ------------------------------------------------------------ subscription renewal
 
-  function openDatabase() {
-    return new Promise(function (resolve, reject) {
-      const request = self.indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = function () {
-        const db = request.result;
-        if (!db.objectStoreNames.contains(DB_STORE)) db.createObjectStore(DB_STORE);
-      };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-  }
-
-  async function withStore(mode, action) {
-    const db = await openDatabase();
-    try {
-      return await new Promise(function (resolve, reject) {
-        const transaction = db.transaction(DB_STORE, mode);
-        const request = action(transaction.objectStore(DB_STORE));
-        let result;
-        request.onsuccess = function () { result = request.result; };
-        transaction.oncomplete = function () { resolve(result); };
-        transaction.onerror = function () { reject(transaction.error); };
-        transaction.onabort = function () { reject(transaction.error || new Error('IndexedDB transaction aborted')); };
-      });
-    } finally {
-      db.close();
-    }
-  }
-
   function readRecord() {
-    return withStore('readonly', function (store) { return store.get(DB_RECORD); });
+    if (!database) return Promise.reject(new Error('the subscription record could not be loaded from ' + DATABASE_URL));
+    return database.read();
   }
 
   function writeRecord(record) {
     const copy = Object.assign({}, record, { savedAt: new Date().toISOString() });
-    return withStore('readwrite', function (store) { return store.put(copy, DB_RECORD); });
+    return database.write(copy);
   }
 
   function clearRecord() {
-    return withStore('readwrite', function (store) { return store.delete(DB_RECORD); });
+    return database.clear();
   }
 
   function base64UrlToBytes(value) {

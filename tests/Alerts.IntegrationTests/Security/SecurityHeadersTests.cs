@@ -47,6 +47,44 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         Assert.Null(Header(response, "X-Frame-Options"));
     }
 
+    [Theory]
+    [InlineData("/js/subscribe-ui.js")]
+    [InlineData("/js/reader/subscribe.js")]
+    [InlineData("/js/reader/subscription-db.js")]
+    [InlineData("/css/alerts-widget.css")]
+    public async Task Reader_modules_and_the_card_stylesheet_may_be_fetched_by_any_site(string path)
+    {
+        // Publishers' pages import the modules (always fetched with CORS) and fetch the stylesheet.
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Origin", "https://news.example.com");
+        var response = await _server.Server.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("*", Header(response, "Access-Control-Allow-Origin"));
+        Assert.Equal("cross-origin", Header(response, "Cross-Origin-Resource-Policy"));
+        Assert.Equal("no-cache", Header(response, "Cache-Control"));
+        Assert.Null(Header(response, "X-Frame-Options"));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/editor")]
+    [InlineData("/notifications")]
+    [InlineData("/digest/0192f1a4-5b6c-7d8e-9f00-112233445566")]
+    [InlineData("/js/editor.js")]
+    [InlineData("/js/editor/compose.js")]
+    [InlineData("/css/site.css")]
+    public async Task Pages_and_console_modules_are_revalidated_but_not_shared_across_origins(string path)
+    {
+        // Modules import one another: a cached one from the last release next to a new one breaks the page.
+        var response = await _server.Server.CreateClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-cache", Header(response, "Cache-Control"));
+        Assert.Null(Header(response, "Access-Control-Allow-Origin"));
+        Assert.Contains("frame-ancestors 'none'", Header(response, "Content-Security-Policy"));
+    }
+
     [Fact]
     public async Task Pages_have_no_inline_script_or_style_for_the_policy_to_break()
     {

@@ -1,0 +1,216 @@
+// Recent notifications with their delivery and click counts, and the hourly figures behind the
+// chart; both refreshed every ten seconds while the tab is visible.
+
+import { api, session, isAbort } from './api.js';
+import { $, el, setText, count, fmt, parseDate, localDateTime, dateTimeFormat, timeFormat, percentFormat } from './format.js';
+import { STATS_HOURS, showStats, resetChart } from './chart.js';
+
+const HISTORY_MS = 10000;
+const HISTORY_LIMIT = 50;
+
+const els = {
+  historyBody: $('history-body'),
+  historyUpdated: $('history-updated'),
+  historyError: $('history-error'),
+  chartError: $('chart-error'),
+};
+
+const history = {
+  timer: 0,
+  loading: false,
+  again: false,          // asked again while loading: load once more after
+  statsLoading: false,
+};
+
+export function kindLabel(kind) {
+  const labels = { article: 'Article', breaking: 'Breaking', digest: 'Digest' };
+  return labels[kind] || String(kind);
+}
+
+function ctr(clicked, sent) {
+  return sent > 0 ? percentFormat.format(clicked / sent) : '—';
+}
+
+function emptyRow(text) {
+  const tr = el('tr', 'empty-row');
+  const td = el('td', null, text);
+  td.colSpan = 11;
+  tr.append(td);
+  return tr;
+}
+
+export async function refreshHistory() {
+  if (!session.apiKey) return;
+  if (history.loading) {
+    history.again = true;
+    return;
+  }
+  history.loading = true;
+  const number = session.number;
+  try {
+    const data = await api(`/api/alerts?limit=${HISTORY_LIMIT}`);
+    if (number !== session.number) return;
+    const items = Array.isArray(data) ? data : (data && Array.isArray(data.items) ? data.items : []);
+    renderHistory(items);
+    setText(els.historyError, '');
+    setText(els.historyUpdated, `Updated ${timeFormat.format(new Date())}`);
+  } catch (err) {
+    if (number !== session.number || isAbort(err)) return;
+    setText(els.historyError, `Could not load recent notifications: ${err.message}`);
+  } finally {
+    if (number === session.number) {
+      history.loading = false;
+      if (history.again) {
+        history.again = false;
+        refreshHistory();
+      }
+    }
+  }
+}
+
+function renderHistory(items) {
+  // Keep keyboard focus on the same row across a refresh.
+  const active = document.activeElement;
+  let focusId = null;
+  if (active && els.historyBody.contains(active)) {
+    const row = active.closest('tr');
+    focusId = row ? row.dataset.id : null;
+  }
+
+  if (items.length === 0) {
+    els.historyBody.replaceChildren(emptyRow('No notifications yet.'));
+    return;
+  }
+
+  const rows = items.filter((a) => a && a.id != null).map(historyRow);
+  els.historyBody.replaceChildren(...rows);
+
+  if (focusId != null) {
+    const row = rows.find((r) => r.dataset.id === focusId);
+    const button = row && row.querySelector('button');
+    if (button) button.focus();
+  }
+}
+
+function historyRow(alert) {
+  const tr = document.createElement('tr');
+  const id = String(alert.id);
+  const status = typeof alert.status === 'string' ? alert.status : '';
+  const kind = typeof alert.kind === 'string' ? alert.kind : '';
+  tr.dataset.id = id;
+  tr.dataset.status = status;
+  tr.dataset.kind = kind;
+
+  const kindCell = el('td', 'col-kind');
+  const kindBadge = el('span', 'kind', kind);
+  kindBadge.dataset.kind = kind;
+  kindCell.append(kindBadge);
+
+  const titleCell = el('td', 'col-title');
+  const open = el('button', 'link-button', alert.title || '(no title)');
+  open.type = 'button';
+  open.dataset.id = id;
+  open.title = 'Show delivery progress';
+  titleCell.append(open);
+
+  const statusCell = el('td', 'col-status');
+  const statusBadge = el('span', 'status', status);
+  statusBadge.dataset.status = status;
+  if (status === 'scheduled' && alert.sendAt) {
+    const at = localDateTime(alert.sendAt);
+    if (at) statusBadge.title = `Scheduled for ${at}`;
+  }
+  statusCell.append(statusBadge);
+
+  const createdCell = el('td', 'col-created');
+  const created = parseDate(alert.createdAt);
+  if (created) {
+    const time = el('time', null, dateTimeFormat.format(created));
+    time.dateTime = created.toISOString();
+    createdCell.append(time);
+  } else {
+    createdCell.textContent = alert.createdAt ? String(alert.createdAt) : '—';
+  }
+
+  const sent = count(alert.sent);
+  const clicked = count(alert.clicked);
+  tr.append(
+    kindCell,
+    titleCell,
+    statusCell,
+    createdCell,
+    el('td', 'col-by', alert.createdBy || '—'),
+    el('td', 'num col-targeted', fmt(count(alert.targeted))),
+    el('td', 'num col-sent', fmt(sent)),
+    el('td', 'num col-failed', fmt(count(alert.failed))),
+    el('td', 'num col-gone', fmt(count(alert.gone))),
+    el('td', 'num col-clicked', fmt(clicked)),
+    el('td', 'num col-ctr', ctr(clicked, sent)),
+  );
+  return tr;
+}
+
+/** Calls handler(id) when the editor chooses an alert's title in the table. */
+export function whenAlertChosen(handler) {
+  els.historyBody.addEventListener('click', (event) => {
+    const button = event.target.closest('button.link-button');
+    if (!button || !els.historyBody.contains(button)) return;
+    const id = button.dataset.id;
+    if (!id) return;
+    handler(id);
+  });
+}
+
+export async function refreshStats() {
+  if (!session.apiKey || history.statsLoading) return;
+  history.statsLoading = true;
+  const number = session.number;
+  try {
+    const data = await api(`/api/alerts/stats?hours=${STATS_HOURS}`);
+    if (number !== session.number) return;
+    const list = Array.isArray(data) ? data : [];
+    setText(els.chartError, '');
+    showStats(list
+      .map((p) => ({ hour: parseDate(p && p.hour), sent: count(p && p.sent), clicks: count(p && p.clicks) }))
+      .filter((p) => p.hour));
+  } catch (err) {
+    if (number !== session.number || isAbort(err)) return;
+    setText(els.chartError, `Could not load the hourly figures: ${err.message}`);
+  } finally {
+    if (number === session.number) history.statsLoading = false;
+  }
+}
+
+/** Sign-in: load both now, then every HISTORY_MS while the tab is visible. */
+export function startRefreshing() {
+  refreshHistory();
+  refreshStats();
+  clearInterval(history.timer);
+  history.timer = setInterval(() => {
+    if (document.hidden) return;
+    refreshHistory();
+    refreshStats();
+  }, HISTORY_MS);
+}
+
+/** Sign-out: no more refreshes, and the table and chart back to how they start. */
+export function stopRefreshing() {
+  clearInterval(history.timer);
+  history.timer = 0;
+  history.loading = false;
+  history.again = false;
+  history.statsLoading = false;
+  els.historyBody.replaceChildren(emptyRow('Loading…'));
+  setText(els.historyUpdated, '');
+  setText(els.historyError, '');
+  resetChart();
+}
+
+export function setUpHistory() {
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && session.apiKey) {
+      refreshHistory();
+      refreshStats();
+    }
+  });
+}
