@@ -90,6 +90,67 @@ public sealed class ReaderJourneyTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_push_in_safaris_declarative_shape_is_shown_with_its_link_and_reported()
+    {
+        var reader = await SubscribeOnFrontPageAsync(["world"]);
+        var push = await PublishAndReceiveAsync(reader, "world", "Bridge reopens to traffic");
+        var id = push.Payload.GetProperty("id").GetString()!;
+        // What Safari's push service gets (docs/push-payload.md): the shown part under "notification".
+        var declarative = JsonSerializer.Serialize(new
+        {
+            web_push = 8030,
+            notification = new { title = "Bridge reopens to traffic", body = "Lanes open from noon.", navigate = "https://news.example/bridge", tag = id },
+            mutable = true,
+            id,
+            kind = "article",
+            clickToken = push.Payload.GetProperty("clickToken").GetString(),
+        });
+
+        await reader.Page.DeliverPushAsync(fixture.Origin, declarative);
+
+        var shown = await reader.Page.WaitForNotificationsAsync(n => n.Any(x => x.Title == "Bridge reopens to traffic"), PushTimeout);
+        var notification = Assert.Single(shown, n => n.Title == "Bridge reopens to traffic");
+        Assert.Equal("Lanes open from noon.", notification.Body);
+        Assert.Equal("https://news.example/bridge", notification.Url);
+        await WaitForAlertAsync(id, a => a.GetProperty("displayed").GetInt32() == 1);
+    }
+
+    [Fact]
+    public async Task Mute_world_for_a_day_from_the_notification_mutes_it_for_this_reader()
+    {
+        var reader = await SubscribeOnFrontPageAsync(["world"]);
+        var push = await PublishAndReceiveAsync(reader, "world", "Talks resume in Geneva");
+        await reader.Page.DeliverPushAsync(fixture.Origin, push.Plaintext);
+        await reader.Page.WaitForNotificationsAsync(n => n.Any(x => x.Title == "Talks resume in Geneva"), PushTimeout);
+
+        // As in the click test: the event the browser would dispatch for the "Mute World for a day" button.
+        var worker = await _context.WaitForServiceWorkerAsync(fixture.Origin + "/sw.js", PushTimeout);
+        var actions = await worker.EvaluateAsync<string[]>("""
+            async (title) => {
+              const notification = (await self.registration.getNotifications()).find((n) => n.title === title);
+              const actions = notification.actions.map((a) => a.action + ':' + a.title);
+              self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: 'mute' }));
+              return actions;
+            }
+            """, "Talks resume in Geneva");
+
+        Assert.Equal(["read:Read", "mute:Mute World for a day"], actions);
+        var deadline = DateTime.UtcNow + PushTimeout;
+        JsonElement saved;
+        do
+        {
+            (_, saved) = await fixture.GetSubscriptionAsync(reader.Id, reader.Token);
+            if (saved.TryGetProperty("mutes", out var mutes) && mutes.GetArrayLength() > 0) break;
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        var mute = Assert.Single(saved.GetProperty("mutes").EnumerateArray());
+        Assert.Equal("world", mute.GetProperty("section").GetString());
+        var until = mute.GetProperty("until").GetDateTime().ToUniversalTime();
+        Assert.InRange(until, DateTime.UtcNow.AddHours(23), DateTime.UtcNow.AddHours(25));
+    }
+
+    [Fact]
     public async Task Clicking_the_notification_opens_the_article_and_counts_the_click()
     {
         var reader = await SubscribeOnFrontPageAsync(["world"]);

@@ -1,6 +1,7 @@
 /*
- * Alerts service worker: shows pushed notifications, opens their story on click and reports the
- * click, and renews the push subscription when the browser replaces it.
+ * Alerts service worker: shows pushed notifications (plain or Safari's declarative shape, with their
+ * actions), reports each display and click, mutes a section from the notification, and renews the push
+ * subscription when the browser replaces it.
  *
  * On the Alerts server it is registered as /sw.js. A publisher's own site serves a one-line worker
  * from its own origin instead:
@@ -64,7 +65,11 @@
 
   // ------------------------------------------------------------ push
 
-  /** The payload of DESIGN §6, checked; null when the push carries nothing we can show. */
+  /**
+   * The payload of DESIGN §6 (docs/push-payload.md), checked; null when the push carries nothing we can
+   * show. Safari's declarative shape ({"web_push": 8030, "notification": {…}, …}) keeps what is shown in
+   * `notification` (with the link as `navigate`) and Alerts' own fields at the top.
+   */
   function readPayload(data) {
     if (!data) return null;
     let payload;
@@ -74,37 +79,66 @@
       return null;
     }
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return null;
-    const title = text(payload.title).trim();
+    const declarative = payload.web_push === 8030 && payload.notification && typeof payload.notification === 'object';
+    const shown = declarative ? payload.notification : payload;
+    const title = text(shown.title).trim();
     if (!title) return null;
     const id = text(payload.id);
-    const timestamp = Number(payload.timestamp);
+    const timestamp = Number(shown.timestamp);
     return {
       id: id,
       kind: text(payload.kind),
       title: title,
-      body: text(payload.body),
-      url: httpUrl(payload.url),
-      icon: httpUrl(payload.icon, API_ORIGIN),
-      image: httpUrl(payload.image, API_ORIGIN),
-      tag: text(payload.tag) || id,
+      body: text(shown.body),
+      url: httpUrl(declarative ? shown.navigate : shown.url),
+      icon: httpUrl(shown.icon, API_ORIGIN),
+      image: httpUrl(shown.image, API_ORIGIN),
+      tag: text(shown.tag) || id,
+      renotify: (declarative ? shown.renotify : payload.renotify) === true,
+      silent: shown.silent === true,
+      actions: readActions(payload.actions),
       clickToken: text(payload.clickToken),
       timestamp: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined
     };
   }
 
+  /** "Read" and "Mute <Section> for a day": only the kinds this worker knows how to handle. */
+  function readActions(actions) {
+    if (!Array.isArray(actions)) return [];
+    return actions.filter(function (a) {
+      return a && typeof a === 'object' && text(a.title) &&
+        (a.action === 'read' || (a.action === 'mute' && text(a.section) && Number(a.hours) > 0));
+    }).map(function (a) {
+      return { action: a.action, title: text(a.title), section: text(a.section), hours: Number(a.hours) || 0 };
+    });
+  }
+
   self.addEventListener('push', function (event) {
     const payload = readPayload(event.data);
     if (!payload) return;
+    const mute = payload.actions.find(function (a) { return a.action === 'mute'; });
     const options = {
       body: payload.body,
-      data: { url: payload.url, id: payload.id, kind: payload.kind, clickToken: payload.clickToken },
-      renotify: false,
+      data: {
+        url: payload.url, id: payload.id, kind: payload.kind, clickToken: payload.clickToken,
+        mute: mute ? { section: mute.section, hours: mute.hours } : null
+      },
       timestamp: payload.timestamp
     };
-    // The same tag replaces a notification already on screen, so a repeated push never shows twice.
-    if (payload.tag) options.tag = payload.tag;
+    // The same tag replaces a notification already on screen, so a repeated push never shows twice and a
+    // correction (tagged with its original's id) takes the original's place: with a sound again only for
+    // readers who had clicked the original (renotify), quietly for the others.
+    if (payload.tag) {
+      options.tag = payload.tag;
+      options.renotify = payload.renotify;
+    }
+    if (payload.silent) options.silent = true;
     if (payload.icon) options.icon = payload.icon;
     if (payload.image) options.image = payload.image;
+    const room = typeof Notification !== 'undefined' && Number.isFinite(Notification.maxActions) ? Notification.maxActions : 2;
+    if (room > 0 && payload.actions.length > 0) {
+      options.actions = payload.actions.slice(0, room).map(function (a) { return { action: a.action, title: a.title }; });
+    }
     // Reported once shown: readers whose browser shows nothing any more are found and removed (silent readers).
     event.waitUntil(self.registration.showNotification(payload.title, options)
       .then(function () { return report('displays', payload.id, payload.clickToken); }));
@@ -141,10 +175,25 @@
     });
   }
 
+  /** The reader's "Mute <Section> for a day": with this device's subscription token, opening nothing. */
+  async function muteSection(mute) {
+    const record = await readRecord();
+    if (!record || !record.id || !record.token) return;
+    const apiBase = record.apiBase || API_ORIGIN;
+    await jsonRequest('POST', apiBase + '/api/subscriptions/' + encodeURIComponent(record.id) + '/mutes', record.token,
+      { section: mute.section, hours: mute.hours });
+  }
+
   self.addEventListener('notificationclick', function (event) {
     const notification = event.notification;
     notification.close();
     const data = notification.data || {};
+    if (event.action === 'mute' && data.mute && data.mute.section) {
+      event.waitUntil(muteSection(data.mute).catch(function (error) {
+        console.warn('Alerts: could not mute the section', error);
+      }));
+      return;
+    }
     const url = httpUrl(data.url);
     event.waitUntil(Promise.all([
       url ? focusOrOpen(url).catch(function () { return null; }) : Promise.resolve(null),
