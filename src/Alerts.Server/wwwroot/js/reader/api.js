@@ -116,6 +116,12 @@ export function createApi(apiBase) {
     },
     deleteSubscription: function (id, token) {
       return request('DELETE', subscriptionPath(id), { token: token });
+    },
+    muteSection: function (id, token, section, hours) {
+      return request('POST', subscriptionPath(id) + '/mutes', { token: token, body: { section: section, hours: hours } });
+    },
+    liftMute: function (id, token, section) {
+      return request('DELETE', subscriptionPath(id) + '/mutes/' + encodeURIComponent(section), { token: token });
     }
   };
 }

@@ -1,5 +1,6 @@
 /*
- * The manage view: this device's subscription with Save changes, Pause/Resume and Unsubscribe.
+ * The manage view: this device's subscription with Save changes, Pause/Resume and Unsubscribe,
+ * and the sections muted for now (mutes.js) with Lift and "Mute for a day".
  * /notifications mounts it; alerts.js mounts it in its card behind "Manage notifications".
  */
 import { TEXT, describeFailure, isAuthFailure, isGone } from './messages.js';
@@ -7,6 +8,7 @@ import { el, button, createStatus, linkOrButton } from './ui.js';
 import { storage } from './device-store.js';
 import { pickPreferences, createPreferencesForm, createSummary, sectionsToShow } from './preferences.js';
 import { unsubscribeDevice } from './push.js';
+import { createMutes, pickMutes } from './mutes.js';
 
 /**
  * The subscription's settings with Save changes, Pause/Resume and Unsubscribe.
@@ -21,6 +23,7 @@ export function mountManage(options) {
   let allSections = [];
   let record = null;
   let current = null;
+  let mutes = [];
   let busy = false;
 
   const save = button('Save changes', { id: 'save-button', type: 'submit', variant: 'primary' });
@@ -31,8 +34,10 @@ export function mountManage(options) {
     id: 'manage-form', heading: 'Your notifications', headingLevel: options.headingLevel || 2, actions: [save, pause, unsubscribe, back]
   });
   const summary = createSummary({});
+  const muted = createMutes({ headingLevel: options.headingLevel || 2, onLift: lift, onMute: muteForADay });
   form.element.hidden = true;
-  container.replaceChildren(el('div', { className: 'alerts-ui alerts-ui--manage' }, [summary.element, form.element, status.element]));
+  container.replaceChildren(el('div', { className: 'alerts-ui alerts-ui--manage' },
+    [summary.element, form.element, muted.element, status.element]));
 
   function subscribeLink(label) {
     return linkOrButton(options.subscribeTarget === undefined ? '/' : options.subscribeTarget, label);
@@ -41,6 +46,7 @@ export function mountManage(options) {
   function showOnly(message, state, linkLabel) {
     form.element.hidden = true;
     summary.element.hidden = true;
+    muted.hide();
     status.set(state, message, subscribeLink(linkLabel));
   }
 
@@ -51,6 +57,7 @@ export function mountManage(options) {
     summary.element.hidden = false;
     form.element.hidden = false;
     pause.textContent = current.paused ? 'Resume notifications' : 'Pause notifications';
+    muted.render(mutes, allSections, current.sections);
   }
 
   async function forget(message, state) {
@@ -62,6 +69,38 @@ export function mountManage(options) {
   function setBusy(value) {
     busy = value;
     form.setBusy(value);
+    muted.setBusy(value);
+  }
+
+  /** Runs a mute change, then reads the subscription again for the mutes as the server has them. */
+  async function changeMutes(call, done) {
+    if (busy || !record) return;
+    setBusy(true);
+    status.set('pending', done.pending);
+    try {
+      await call();
+      mutes = pickMutes(await api.getSubscription(record.id, record.token));
+      render();
+      status.set('saved', done.message);
+    } catch (error) {
+      if (isGone(error)) await forget(TEXT.subscriptionGone, 'none');
+      else if (isAuthFailure(error)) await forget(TEXT.keyRejected, 'error');
+      else status.set('error', describeFailure(error, done.failure).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function lift(section, name) {
+    return changeMutes(function () {
+      return api.liftMute(record.id, record.token, section);
+    }, { pending: 'Lifting the mute on ' + name + '\u2026', message: name + ' is no longer muted.', failure: 'Could not lift the mute on ' + name + ': ' });
+  }
+
+  function muteForADay(section, name) {
+    return changeMutes(function () {
+      return api.muteSection(record.id, record.token, section, 24);
+    }, { pending: 'Muting ' + name + '\u2026', message: name + ' is muted for a day.', failure: 'Could not mute ' + name + ': ' });
   }
 
   async function update(preferences, done) {
@@ -70,6 +109,7 @@ export function mountManage(options) {
     try {
       const answer = await api.updateSubscription(record.id, record.token, preferences);
       current = pickPreferences(answer, preferences);
+      if (answer && Array.isArray(answer.mutes)) mutes = pickMutes(answer);
       const token = answer && typeof answer.token === 'string' && answer.token ? answer.token : record.token;
       record = await storage.save(Object.assign({}, record, { token: token, preferences: current }));
       render();
@@ -150,7 +190,9 @@ export function mountManage(options) {
     }
     try {
       if (!allSections.length) allSections = await api.sections();
-      current = pickPreferences(await api.getSubscription(record.id, record.token));
+      const answer = await api.getSubscription(record.id, record.token);
+      current = pickPreferences(answer);
+      mutes = pickMutes(answer);
     } catch (error) {
       if (isGone(error)) await forget(TEXT.subscriptionGone, 'none');
       else if (isAuthFailure(error)) await forget(TEXT.keyRejected, 'error');
