@@ -4,14 +4,21 @@
 
 import { restoreSession, setUpSignIn } from './editor/session.js';
 import { setUpCompose } from './editor/compose.js';
-import { follow, setUpProgress } from './editor/progress.js';
-import { setUpHistory, whenAlertChosen } from './editor/history.js';
+import { follow, track, focusProgress, setUpProgress } from './editor/progress.js';
+import { refreshHistory, setUpHistory, whenAlertChosen } from './editor/history.js';
+import { setUpCorrections } from './editor/correct.js';
 import { watchChartSize } from './editor/chart.js';
 
 setUpSignIn();
 setUpCompose();
 setUpProgress();
 setUpHistory();
+// A correction, once accepted, is followed like any alert.
+setUpCorrections((id, initial) => {
+  track(id, initial);
+  refreshHistory();
+  focusProgress();
+});
 // Choosing a title in the history shows that alert's delivery.
 whenAlertChosen(follow);
 watchChartSize();

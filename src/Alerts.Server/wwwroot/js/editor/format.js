@@ -58,3 +58,12 @@ export function svg(tag, attrs, text) {
   if (text != null) node.textContent = String(text);
   return node;
 }
+
+/** A duration in milliseconds as "850 ms" or "2.1 s"; "—" when not known (null). */
+export function duration(ms) {
+  if (ms == null || ms === '') return '—';
+  const n = Number(ms);
+  if (!Number.isFinite(n) || n < 0) return '—';
+  if (n < 1000) return `${Math.round(n)} ms`;
+  return `${(n / 1000).toLocaleString('en-US', { maximumFractionDigits: n < 10000 ? 1 : 0 })} s`;
+}

@@ -4,6 +4,7 @@
 import { api, session, isAbort } from './api.js';
 import { $, el, setText, count, fmt, parseDate, localDateTime, dateTimeFormat, timeFormat, percentFormat } from './format.js';
 import { STATS_HOURS, showStats, resetChart } from './chart.js';
+import { canCorrect, openCorrection } from './correct.js';
 
 const HISTORY_MS = 10000;
 const HISTORY_LIMIT = 50;
@@ -20,10 +21,11 @@ const history = {
   loading: false,
   again: false,          // asked again while loading: load once more after
   statsLoading: false,
+  byId: new Map(),       // the alerts last shown, by id (the Correct buttons open their form)
 };
 
 export function kindLabel(kind) {
-  const labels = { article: 'Article', breaking: 'Breaking', digest: 'Digest' };
+  const labels = { article: 'Article', breaking: 'Breaking', digest: 'Digest', correction: 'Correction' };
   return labels[kind] || String(kind);
 }
 
@@ -34,7 +36,7 @@ function ctr(clicked, sent) {
 function emptyRow(text) {
   const tr = el('tr', 'empty-row');
   const td = el('td', null, text);
-  td.colSpan = 11;
+  td.colSpan = 13;
   tr.append(td);
   return tr;
 }
@@ -77,6 +79,7 @@ function renderHistory(items) {
     focusId = row ? row.dataset.id : null;
   }
 
+  history.byId = new Map(items.filter((a) => a && a.id != null).map((a) => [String(a.id), a]));
   if (items.length === 0) {
     els.historyBody.replaceChildren(emptyRow('No notifications yet.'));
     return;
@@ -112,6 +115,22 @@ function historyRow(alert) {
   open.dataset.id = id;
   open.title = 'Show delivery progress';
   titleCell.append(open);
+  if (alert.correctsId) {
+    const original = history.byId.get(String(alert.correctsId));
+    const line = el('span', 'correction-of', 'Correction of ');
+    line.append(chooser(alert.correctsId, original ? (original.title || '(no title)') : 'an earlier alert'));
+    titleCell.append(line);
+  }
+  const corrections = Array.isArray(alert.corrections) ? alert.corrections.map(String) : [];
+  if (corrections.length > 0) {
+    const line = el('span', 'corrections', corrections.length === 1 ? 'Corrected: ' : `Corrected ${corrections.length} times: `);
+    corrections.forEach((cid, i) => {
+      if (i > 0) line.append(', ');
+      const correction = history.byId.get(cid);
+      line.append(chooser(cid, correction ? (correction.title || '(no title)') : `correction ${i + 1}`));
+    });
+    titleCell.append(line);
+  }
 
   const statusCell = el('td', 'col-status');
   const statusBadge = el('span', 'status', status);
@@ -132,6 +151,15 @@ function historyRow(alert) {
     createdCell.textContent = alert.createdAt ? String(alert.createdAt) : '—';
   }
 
+  const actionsCell = el('td', 'col-actions');
+  if (canCorrect(alert)) {
+    const correct = el('button', 'button button-quiet button-small correct-row-button', 'Correct');
+    correct.type = 'button';
+    correct.dataset.id = id;
+    correct.setAttribute('aria-label', `Correct “${alert.title || ''}”`);
+    actionsCell.append(correct);
+  }
+
   const sent = count(alert.sent);
   const clicked = count(alert.clicked);
   tr.append(
@@ -144,10 +172,20 @@ function historyRow(alert) {
     el('td', 'num col-sent', fmt(sent)),
     el('td', 'num col-failed', fmt(count(alert.failed))),
     el('td', 'num col-gone', fmt(count(alert.gone))),
+    el('td', 'num col-displayed', fmt(count(alert.displayed))),
     el('td', 'num col-clicked', fmt(clicked)),
     el('td', 'num col-ctr', ctr(clicked, sent)),
+    actionsCell,
   );
   return tr;
+}
+
+/** A link-styled button that shows another alert's delivery (see whenAlertChosen). */
+function chooser(id, text) {
+  const button = el('button', 'link-button', text);
+  button.type = 'button';
+  button.dataset.id = String(id);
+  return button;
 }
 
 /** Calls handler(id) when the editor chooses an alert's title in the table. */
@@ -200,6 +238,7 @@ export function stopRefreshing() {
   history.loading = false;
   history.again = false;
   history.statsLoading = false;
+  history.byId = new Map();
   els.historyBody.replaceChildren(emptyRow('Loading…'));
   setText(els.historyUpdated, '');
   setText(els.historyError, '');
@@ -207,6 +246,12 @@ export function stopRefreshing() {
 }
 
 export function setUpHistory() {
+  els.historyBody.addEventListener('click', (event) => {
+    const button = event.target.closest('button.correct-row-button');
+    if (!button || !els.historyBody.contains(button)) return;
+    const alert = history.byId.get(button.dataset.id);
+    if (alert) openCorrection(alert);
+  });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && session.apiKey) {
       refreshHistory();

@@ -2,16 +2,18 @@
 // seconds while it waits more than a minute for its time), with Cancel while that still helps.
 
 import { api, isAbort } from './api.js';
-import { $, setText, count, fmt, plural, parseDate, localDateTime } from './format.js';
+import { $, el, setText, count, fmt, plural, parseDate, localDateTime, duration, percentFormat } from './format.js';
 import { audienceLabel } from './sections.js';
 import { kindLabel, refreshHistory, refreshStats } from './history.js';
+import { canCorrect, openCorrection } from './correct.js';
 
 const POLL_MS = 500;
 const SLOW_POLL_MS = 5000;        // a scheduled alert more than a minute away
 const SLOW_POLL_LEAD_MS = 60000;
 const MAX_RETRY_MS = 5000;
 
-const FINAL_STATUSES = new Set(['done', 'cancelled', 'failed']);
+const FINAL_STATUSES = new Set(['done', 'cancelled', 'failed', 'expired']);
+const PERCENTS = ['50', '90', '99'];
 const CANCELLABLE_STATUSES = new Set(['scheduled', 'sending']);
 
 const els = {
@@ -25,6 +27,11 @@ const els = {
   progressDetail: $('progress-detail'),
   progressError: $('progress-error'),
   cancelButton: $('cancel-button'),
+  correctButton: $('correct-button'),
+  progressLinks: $('progress-links'),
+  speed: $('progress-speed'),
+  speedFigures: Object.fromEntries(PERCENTS.map((p) => [p, $(`speed-${p}`)])),
+  serviceBody: $('service-body'),
 };
 
 let tracking = null;       // { id, timer, abort, alert, failures, finished }
@@ -108,6 +115,7 @@ async function poll(tracker) {
       setText(els.progressError, 'This notification could not be found.');
       tracker.finished = true;
       els.cancelButton.hidden = true;
+      els.correctButton.hidden = true;
       return;
     }
     tracker.failures += 1;
@@ -140,6 +148,9 @@ function renderProgressLoading() {
   setText(els.progressText, 'Sent 0 · Failed 0 · Gone 0 of 0');
   setText(els.progressDetail, '');
   els.cancelButton.hidden = true;
+  els.correctButton.hidden = true;
+  els.progressLinks.hidden = true;
+  els.speed.hidden = true;
 }
 
 function renderProgress(alert) {
@@ -180,11 +191,13 @@ function renderProgress(alert) {
     const at = localDateTime(alert.sendAt);
     detail = at ? `Scheduled for ${at}.` : 'Scheduled.';
   } else if (status === 'done') {
-    detail = `Finished. ${plural(count(alert.clicked), 'click', 'clicks')} so far.`;
+    detail = `Finished. ${plural(count(alert.displayed), 'display', 'displays')} and ${plural(count(alert.clicked), 'click', 'clicks')} so far.`;
   } else if (status === 'cancelled') {
     detail = 'Cancelled. Readers not yet reached will not get it.';
   } else if (status === 'failed') {
     detail = 'Delivery failed.';
+  } else if (status === 'expired') {
+    detail = 'Expired before every reader was reached.';
   } else if (status === 'queued') {
     detail = 'Waiting for a worker to start sending.';
   }
@@ -192,6 +205,76 @@ function renderProgress(alert) {
 
   const tracker = tracking;
   els.cancelButton.hidden = !(CANCELLABLE_STATUSES.has(status) && tracker && !tracker.finished);
+  els.correctButton.hidden = !canCorrect(alert);
+  renderLinks(alert);
+  renderSpeed(alert);
+}
+
+/** A correction names its original; an original lists its corrections (both open in this panel). */
+function renderLinks(alert) {
+  const parts = [];
+  if (alert.correctsId) {
+    parts.push('Correction of ', linkTo(alert.correctsId, 'the original alert'), '.');
+  }
+  const corrections = Array.isArray(alert.corrections) ? alert.corrections : [];
+  if (corrections.length > 0) {
+    parts.push('Corrected by ');
+    corrections.forEach((id, i) => {
+      if (i > 0) parts.push(', ');
+      parts.push(linkTo(id, corrections.length === 1 ? 'a correction' : `correction ${i + 1}`));
+    });
+    parts.push('.');
+  }
+  els.progressLinks.replaceChildren(...parts);
+  els.progressLinks.hidden = parts.length === 0;
+}
+
+function linkTo(id, text) {
+  const button = el('button', 'link-button', text);
+  button.type = 'button';
+  button.dataset.id = String(id);
+  return button;
+}
+
+/** Time to 50, 90 and 99 % and the figures per push service (only GET /api/alerts/{id} has them). */
+function renderSpeed(alert) {
+  const times = alert.timeToPercent && typeof alert.timeToPercent === 'object' ? alert.timeToPercent : null;
+  const services = Array.isArray(alert.byService) ? alert.byService : null;
+  if (!times && !services) {
+    els.speed.hidden = true;
+    return;
+  }
+  els.speed.hidden = false;
+  for (const p of PERCENTS) {
+    const value = times ? times[p] : null;
+    setText(els.speedFigures[p], duration(value));
+    els.speedFigures[p].dataset.ms = value == null ? '' : String(value);
+  }
+  const rows = (services || []).filter((s) => s && s.host).map((s) => {
+    const sent = count(s.sent);
+    const displayed = count(s.displayed);
+    const tr = el('tr');
+    tr.dataset.host = String(s.host);
+    tr.append(
+      el('th', 'col-host', s.host),
+      el('td', 'num col-sent', fmt(sent)),
+      el('td', 'num col-failed', fmt(count(s.failed))),
+      el('td', 'num col-gone', fmt(count(s.gone))),
+      el('td', 'num col-displayed', fmt(displayed)),
+      el('td', 'num col-shown', sent > 0 ? percentFormat.format(displayed / sent) : '—'),
+      el('td', 'num col-median', duration(s.p50Ms)),
+    );
+    tr.firstChild.scope = 'row';
+    return tr;
+  });
+  if (rows.length === 0) {
+    const tr = el('tr', 'empty-row');
+    const td = el('td', null, 'No push service has answered yet.');
+    td.colSpan = 7;
+    tr.append(td);
+    rows.push(tr);
+  }
+  els.serviceBody.replaceChildren(...rows);
 }
 
 async function onCancel() {
@@ -216,4 +299,11 @@ async function onCancel() {
 
 export function setUpProgress() {
   els.cancelButton.addEventListener('click', onCancel);
+  els.correctButton.addEventListener('click', () => {
+    if (tracking && tracking.alert) openCorrection(tracking.alert);
+  });
+  els.progressLinks.addEventListener('click', (event) => {
+    const button = event.target.closest('button.link-button');
+    if (button && button.dataset.id) follow(button.dataset.id);
+  });
 }
