@@ -70,12 +70,7 @@ public sealed class CorrectionSender(
             errors.Add("body", "a correction JSON object {title, body, url?} is required");
             return errors;
         }
-        var title = request.Title?.Trim();
-        var body = request.Body?.Trim();
-        if (string.IsNullOrEmpty(title)) errors.Add("title", "is required");
-        else if (title.Length > EditorAlertLimits.TitleLength) errors.Add("title", $"must be at most {EditorAlertLimits.TitleLength} characters (it has {title.Length})");
-        if (string.IsNullOrEmpty(body)) errors.Add("body", "is required");
-        else if (body.Length > EditorAlertLimits.BodyLength) errors.Add("body", $"must be at most {EditorAlertLimits.BodyLength} characters (it has {body.Length})");
+        EditorAlertLimits.CheckText(errors, request.Title, request.Body);
         if (WebUrls.Check(request.Url?.Trim(), required: false) is { } urlProblem) errors.Add("url", urlProblem);
         return errors;
     }

@@ -20,6 +20,17 @@ public static class EditorAlertLimits
     public const int MaxSections = 64;
     public const int IdempotencyKeyLength = 200;
     public static readonly TimeSpan LongestSchedule = TimeSpan.FromDays(30);
+
+    /// <summary>An alert's (or a correction's) title and body: both required, each within its length.</summary>
+    public static void CheckText(ValidationErrors errors, string? title, string? body)
+    {
+        title = title?.Trim();
+        body = body?.Trim();
+        if (string.IsNullOrEmpty(title)) errors.Add("title", "is required");
+        else if (title.Length > TitleLength) errors.Add("title", $"must be at most {TitleLength} characters (it has {title.Length})");
+        if (string.IsNullOrEmpty(body)) errors.Add("body", "is required");
+        else if (body.Length > BodyLength) errors.Add("body", $"must be at most {BodyLength} characters (it has {body.Length})");
+    }
 }
 
 /// <summary>
@@ -37,12 +48,7 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
             errors.Add("body", "an alert JSON object is required");
             return errors;
         }
-        var title = request.Title?.Trim();
-        var body = request.Body?.Trim();
-        if (string.IsNullOrEmpty(title)) errors.Add("title", "is required");
-        else if (title.Length > EditorAlertLimits.TitleLength) errors.Add("title", $"must be at most {EditorAlertLimits.TitleLength} characters (it has {title.Length})");
-        if (string.IsNullOrEmpty(body)) errors.Add("body", "is required");
-        else if (body.Length > EditorAlertLimits.BodyLength) errors.Add("body", $"must be at most {EditorAlertLimits.BodyLength} characters (it has {body.Length})");
+        EditorAlertLimits.CheckText(errors, request.Title, request.Body);
         if (WebUrls.Check(request.Url?.Trim(), required: true) is { } urlProblem) errors.Add("url", urlProblem);
         if (WebUrls.Check(request.ImageUrl?.Trim(), required: false) is { } imageProblem) errors.Add("imageUrl", imageProblem);
 

@@ -69,8 +69,7 @@ public static class NotificationsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> Display(
         Guid id, string? token, ClickTokens tokens, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (tokens.Read(id, token) is not { } subscriptionId)
-            return Hosting.Problems.BadRequest("token: the click token from this notification's push (clickToken) is required and was not valid.");
+        if (tokens.Read(id, token) is not { } subscriptionId) return InvalidToken();
         var now = time.GetUtcNow().UtcDateTime;
         var first = await db.Deliveries.Where(d => d.NotificationId == id && d.SubscriptionId == subscriptionId && d.DisplayedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.DisplayedAt, now), cancellationToken);
@@ -79,6 +78,10 @@ public static class NotificationsApi
                 .ExecuteUpdateAsync(u => u.SetProperty(n => n.Displayed, n => n.Displayed + 1), cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Displays and clicks count only with the push's own token: once per reader and push.</summary>
+    private static ProblemHttpResult InvalidToken() =>
+        Hosting.Problems.BadRequest("token: the click token from this notification's push (clickToken) is required and was not valid.");
 
     /// <summary>The corrections of these notifications, oldest first, in one query.</summary>
     private static async Task<Dictionary<Guid, List<Guid>>> CorrectionsOfAsync(AlertsDbContext db, List<Guid> ids, CancellationToken cancellationToken)
@@ -93,8 +96,7 @@ public static class NotificationsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> Click(
         Guid id, string? token, ClickTokens tokens, AlertsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (tokens.Read(id, token) is not { } subscriptionId)
-            return Hosting.Problems.BadRequest("token: the click token from this notification's push (clickToken) is required and was not valid.");
+        if (tokens.Read(id, token) is not { } subscriptionId) return InvalidToken();
         var now = time.GetUtcNow().UtcDateTime;
         // The first click of this reader on this push sets ClickedAt; any later one changes nothing.
         var first = await db.Deliveries.Where(d => d.NotificationId == id && d.SubscriptionId == subscriptionId && d.ClickedAt == null)

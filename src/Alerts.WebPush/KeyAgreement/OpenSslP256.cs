@@ -101,24 +101,14 @@ internal static unsafe class OpenSslP256
     /// <returns>False when <paramref name="peerPublicKey"/> is not a point on the curve.</returns>
     public static bool TryDerive(nint key, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
     {
-        nint group = Api.EcKeyGet0Group(key);
-        nint peer = Api.EcPointNew(group);
+        nint peer = DecodePoint(Api.EcKeyGet0Group(key), peerPublicKey);
         if (peer == 0)
         {
-            throw Failure("EC_POINT_new");
+            return false;
         }
 
         try
         {
-            fixed (byte* encoded = peerPublicKey)
-            {
-                if (Api.EcPointOct2Point(group, peer, encoded, (nuint)peerPublicKey.Length, 0) != 1)
-                {
-                    Api.ErrClearError();
-                    return false;
-                }
-            }
-
             fixed (byte* secret = sharedSecret)
             {
                 if (Api.EcdhComputeKey(secret, (nuint)sharedSecret.Length, peer, key, 0) != sharedSecret.Length)
@@ -140,30 +130,31 @@ internal static unsafe class OpenSslP256
     /// <summary>True when <paramref name="encoded"/> decodes to a point on P-256 (a few µs; no key object is built).</summary>
     public static bool IsOnCurve(ReadOnlySpan<byte> encoded)
     {
-        nint group = Api.Group;
+        nint point = DecodePoint(Api.Group, encoded);
+        Api.EcPointFree(point); // EC_POINT_free ignores null
+        return point != 0;
+    }
+
+    /// <summary>A new EC_POINT for <paramref name="encoded"/> (free it), or 0 when it is not a point on the curve.</summary>
+    private static nint DecodePoint(nint group, ReadOnlySpan<byte> encoded)
+    {
         nint point = Api.EcPointNew(group);
         if (point == 0)
         {
             throw Failure("EC_POINT_new");
         }
 
-        try
+        fixed (byte* bytes = encoded)
         {
-            fixed (byte* bytes = encoded)
+            if (Api.EcPointOct2Point(group, point, bytes, (nuint)encoded.Length, 0) == 1)
             {
-                if (Api.EcPointOct2Point(group, point, bytes, (nuint)encoded.Length, 0) == 1)
-                {
-                    return true;
-                }
+                return point;
             }
+        }
 
-            Api.ErrClearError();
-            return false;
-        }
-        finally
-        {
-            Api.EcPointFree(point);
-        }
+        Api.EcPointFree(point);
+        Api.ErrClearError();
+        return 0;
     }
 
     private static System.Security.Cryptography.CryptographicException Failure(string function)

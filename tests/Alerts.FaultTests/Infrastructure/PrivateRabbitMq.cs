@@ -71,7 +71,7 @@ public sealed class PrivateRabbitMq : IPrivateBroker
             {
                 last = e.Message;
             }
-            await Task.Delay(1000);
+            await Task.Delay(200);
         }
         await rabbit.DisposeAsync();
         throw new TimeoutException($"RabbitMQ node {node} did not start: {last}");
