@@ -52,6 +52,7 @@ public sealed class ArticleRecorder(AlertsDbContext db, ArticleValidator validat
             ArticleId = articleId,
             Sections = Notification.JoinSections(sections),
             TtlSeconds = message.Breaking ? push.Value.BreakingTtlSeconds : push.Value.ArticleTtlSeconds,
+            ThrottlePerMinute = message.Breaking ? null : push.Value.ArticleThrottlePerMinute,
             Urgency = message.Breaking ? PushUrgency.High : PushUrgency.Normal,
             Topic = message.Breaking ? NotificationTopics.For(articleId) : null,
             CreatedAt = now,

@@ -40,7 +40,8 @@ public sealed class NotificationPlanner(
                 notification.Status is not (NotificationStatus.Queued or NotificationStatus.Scheduled or NotificationStatus.Sending))
                 return false;
 
-            var batchSize = options.Value.BatchSize;
+            // A throttled notification is cut into batches of a second's share, each due at its turn.
+            var batchSize = Pacing.BatchSize(notification.ThrottlePerMinute, options.Value.BatchSize);
             var take = batchSize * BatchesPerStep;
             var audience = await AudienceOf(notification, token);
             if (notification.PlannedThrough is { } after) audience = audience.Where(s => s.Id.CompareTo(after) > 0);
@@ -48,8 +49,14 @@ public sealed class NotificationPlanner(
 
             var now = time.GetUtcNow().UtcDateTime;
             var batchNumber = notification.BatchCount;
+            var readersBefore = notification.Targeted;
+            var startedAt = notification.StartedAt ?? now;
             foreach (var slice in ids.Chunk(batchSize))
-                db.OutboxMessages.Add(OutboxMessages.Batch(new DeliverNotificationBatch(notificationId, batchNumber++, slice), now, now));
+            {
+                var due = Pacing.BatchDueAt(startedAt, readersBefore, notification.ThrottlePerMinute, now);
+                db.OutboxMessages.Add(OutboxMessages.Batch(new DeliverNotificationBatch(notificationId, batchNumber++, slice), now, due));
+                readersBefore += slice.Length;
+            }
             var finished = ids.Count < take;
             var through = ids.Count > 0 ? ids[^1] : notification.PlannedThrough;
 
@@ -61,6 +68,7 @@ public sealed class NotificationPlanner(
                     .SetProperty(n => n.BatchCount, batchNumber)
                     .SetProperty(n => n.Targeted, n => n.Targeted + ids.Count)
                     .SetProperty(n => n.PlannedThrough, through)
+                    .SetProperty(n => n.StartedAt, startedAt)
                     .SetProperty(n => n.Planned, finished)
                     .SetProperty(n => n.Status, NotificationStatus.Sending), token);
             if (moved == 0) return true;

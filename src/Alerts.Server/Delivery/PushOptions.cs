@@ -46,6 +46,12 @@ public sealed class PushOptions
     /// </summary>
     public int SilentAfterPushes { get; set; } = 10;
 
+    /// <summary>
+    /// Pushes a minute each article's fan-out is spread at, so the site survives the click spike (unset:
+    /// as fast as possible). Breaking articles are not throttled; an editor's alert sets its own.
+    /// </summary>
+    public int? ArticleThrottlePerMinute { get; set; }
+
     public int ArticleTtlSeconds { get; set; } = 6 * 3600;
     public int BreakingTtlSeconds { get; set; } = 3600;
     public int DigestTtlSeconds { get; set; } = 12 * 3600;
@@ -111,6 +117,8 @@ internal sealed class PushOptionsValidator : Microsoft.Extensions.Options.IValid
             errors.Add($"Configuration key '{PushOptions.SectionKey}:ClaimLease' must be at least 00:00:10 and twice RequestTimeout.");
         if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(10))
             errors.Add($"Configuration key '{PushOptions.SectionKey}:DrainTimeout' must be between 00:00:00 and 00:10:00.");
+        if (options.ArticleThrottlePerMinute is < 1 or > Pacing.MaxPerMinute)
+            errors.Add($"Configuration key '{PushOptions.SectionKey}:ArticleThrottlePerMinute' must be between 1 and {Pacing.MaxPerMinute}, or unset to send articles as fast as possible.");
         if (options.MaxConsecutiveFailures < 1) errors.Add($"Configuration key '{PushOptions.SectionKey}:MaxConsecutiveFailures' must be at least 1.");
         if (options.SilentAfterPushes != 0 && options.SilentAfterPushes is < 3 or > 1000)
             errors.Add($"Configuration key '{PushOptions.SectionKey}:SilentAfterPushes' must be 0 (never remove silent readers) or between 3 and 1000.");

@@ -3,13 +3,19 @@ using Alerts.Delivery;
 using Alerts.Hosting;
 using Alerts.Sections;
 using Alerts.WebPush;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Notifications;
 
-/// <summary>The body of <c>POST /api/alerts</c>. Sections null means everyone.</summary>
+/// <summary>
+/// The body of <c>POST /api/alerts</c>. Sections null means everyone. ThrottlePerMinute spreads the
+/// pushes evenly at that rate (null: as fast as possible); left out of the idempotency hash when unset,
+/// so requests stored before it existed hash the same.
+/// </summary>
 public sealed record EditorAlertRequest(
-    string? Title, string? Body, string? Url, string? ImageUrl, IReadOnlyList<string>? Sections, long? TtlSeconds, DateTimeOffset? SendAt);
+    string? Title, string? Body, string? Url, string? ImageUrl, IReadOnlyList<string>? Sections, long? TtlSeconds, DateTimeOffset? SendAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ThrottlePerMinute = null);
 
 public static class EditorAlertLimits
 {
@@ -19,6 +25,7 @@ public static class EditorAlertLimits
     public const int MaxTtlSeconds = 2_419_200; // 28 days, the longest TTL push services keep a message
     public const int MaxSections = 64;
     public const int IdempotencyKeyLength = 200;
+    public const int MaxThrottlePerMinute = Pacing.MaxPerMinute;
     public static readonly TimeSpan LongestSchedule = TimeSpan.FromDays(30);
 
     /// <summary>An alert's (or a correction's) title and body: both required, each within its length.</summary>
@@ -64,6 +71,9 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
         if (request.TtlSeconds is { } ttl && ttl is < EditorAlertLimits.MinTtlSeconds or > EditorAlertLimits.MaxTtlSeconds)
             errors.Add("ttlSeconds", $"must be between {EditorAlertLimits.MinTtlSeconds} and {EditorAlertLimits.MaxTtlSeconds} seconds (28 days)");
 
+        if (request.ThrottlePerMinute is { } rate && rate is < 1 or > EditorAlertLimits.MaxThrottlePerMinute)
+            errors.Add("throttlePerMinute", $"must be between 1 and {EditorAlertLimits.MaxThrottlePerMinute} pushes a minute; leave it out to send as fast as possible");
+
         if (request.SendAt is { } sendAt)
         {
             var now = time.GetUtcNow();
@@ -104,6 +114,7 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
             Topic = NotificationTopics.For(url),
             CreatedAt = now,
             SendAt = sendAt,
+            ThrottlePerMinute = (int?)request.ThrottlePerMinute,
             CreatedBy = createdBy,
         };
     }

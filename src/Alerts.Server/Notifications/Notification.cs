@@ -1,3 +1,4 @@
+using Alerts.Delivery;
 using Alerts.WebPush;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -31,10 +32,14 @@ public sealed class Notification
     /// <summary>Section ids, comma separated; null means everyone.</summary>
     public string? Sections { get; set; }
     public int TtlSeconds { get; set; }
+    /// <summary>Pushes a minute the fan-out is spread at, so the site survives the click spike; null: as fast as possible.</summary>
+    public int? ThrottlePerMinute { get; set; }
     public PushUrgency Urgency { get; set; }
     public string? Topic { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SendAt { get; set; }
+    /// <summary>When planning began (its first batches were written): a throttled notification is paced from here.</summary>
+    public DateTime? StartedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     /// <summary>The API key name that sent it, or "cms" for article events.</summary>
     public string? CreatedBy { get; set; }
@@ -66,8 +71,14 @@ public sealed class Notification
     /// <summary>When it is to go out: its sendAt, or as soon as it was accepted.</summary>
     public DateTime DueAt => SendAt is { } sendAt && sendAt > CreatedAt ? sendAt : CreatedAt;
 
-    /// <summary>After this the notification is no longer news: pushes still pending then are expired.</summary>
-    public DateTime ExpiresAt => DueAt.AddSeconds(TtlSeconds);
+    /// <summary>For a throttled notification, when its last planned push is due (null otherwise).</summary>
+    public DateTime? ExpectedFinishAt => StartedAt is { } started ? Pacing.FinishAt(started, Targeted, ThrottlePerMinute) : null;
+
+    /// <summary>
+    /// After this the notification is no longer news: pushes still pending then are expired. A throttled
+    /// notification counts its TTL from its last push's turn, so the readers at the end of the line get it too.
+    /// </summary>
+    public DateTime ExpiresAt => (ExpectedFinishAt ?? DueAt).AddSeconds(TtlSeconds);
 
     public IReadOnlyList<string>? SectionList =>
         Sections is null ? null : Sections.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -103,5 +114,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Ignore(n => n.Finished);
         builder.Ignore(n => n.DueAt);
         builder.Ignore(n => n.ExpiresAt);
+        builder.Ignore(n => n.ExpectedFinishAt);
     }
 }

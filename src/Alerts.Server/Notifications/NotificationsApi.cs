@@ -19,13 +19,25 @@ public sealed record NotificationView(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ServiceFigures>? ByService { get; init; }
 
+    /// <summary>Pushes a minute the alert is spread at; absent when it goes as fast as possible.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? ThrottlePerMinute { get; init; }
+
+    /// <summary>For a throttled alert, when its last push is due: known once its whole audience is planned.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? ExpectedFinishAt { get; init; }
+
     /// <summary>Pending: targeted readers without a final outcome yet (being sent, or waiting to retry); 0 once the notification has ended.</summary>
     /// <param name="corrections">The corrections sent for this notification, oldest first.</param>
     public static NotificationView From(Notification n, IReadOnlyList<Guid>? corrections = null) => new(
         n.Id, n.Kind.ToString().ToLowerInvariant(), n.Status.ToString().ToLowerInvariant(), n.Title, n.Body, n.Url, n.ImageUrl,
         n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Expired, n.Held,
         n.Status is NotificationStatus.Sending or NotificationStatus.Queued or NotificationStatus.Scheduled ? Math.Max(0, n.Targeted - n.Finished) : 0,
-        n.Clicked, n.Displayed, n.CorrectsId, corrections ?? []);
+        n.Clicked, n.Displayed, n.CorrectsId, corrections ?? [])
+    {
+        ThrottlePerMinute = n.ThrottlePerMinute,
+        ExpectedFinishAt = n.Planned ? n.ExpectedFinishAt : null,
+    };
 }
 
 public static class NotificationsApi

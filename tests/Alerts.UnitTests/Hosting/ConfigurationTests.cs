@@ -78,6 +78,18 @@ public sealed class ConfigurationTests
         if (!valid) Assert.Contains("'Alerts:Push:SilentAfterPushes'", result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(1, true)]
+    [InlineData(0, false)]
+    [InlineData(10_000_001, false)]
+    public void Article_throttle_is_unset_or_a_rate(int? perMinute, bool valid)
+    {
+        var result = new PushOptionsValidator().Validate(null, new PushOptions { ArticleThrottlePerMinute = perMinute });
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid) Assert.Contains("'Alerts:Push:ArticleThrottlePerMinute'", result.FailureMessage);
+    }
+
     [Fact]
     public void Vapid_subject_must_be_a_contact()
     {

@@ -39,6 +39,21 @@ public sealed class EditorAlertValidatorTests
     [InlineData("   ")]
     public void Missing_title_names_title(string? title) => Assert.Equal(["title"], FieldsWithErrors(Valid() with { Title = title }));
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-5L)]
+    [InlineData(10_000_001L)]
+    public void Throttle_outside_one_to_ten_million_a_minute_names_throttlePerMinute(long rate) =>
+        Assert.Equal(["throttlePerMinute"], FieldsWithErrors(Valid() with { ThrottlePerMinute = rate }));
+
+    [Fact]
+    public void Throttled_alert_keeps_its_rate()
+    {
+        Assert.Empty(FieldsWithErrors(Valid() with { ThrottlePerMinute = 1 }));
+        Assert.Equal(5_000, _validator.ToNotification(Valid() with { ThrottlePerMinute = 5_000 }, Guid.NewGuid(), "desk", Now.UtcDateTime).ThrottlePerMinute);
+        Assert.Null(_validator.ToNotification(Valid(), Guid.NewGuid(), "desk", Now.UtcDateTime).ThrottlePerMinute);
+    }
+
     [Fact]
     public void Title_of_121_characters_names_title() =>
         Assert.Equal(["title"], FieldsWithErrors(Valid() with { Title = new string('t', 121) }));
