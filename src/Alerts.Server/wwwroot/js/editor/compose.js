@@ -21,6 +21,8 @@ const els = {
   sendAt: $('alert-send-at'),
   sendAtZone: $('send-at-zone'),
   ttl: $('alert-ttl'),
+  paceSpread: $('pace-spread'),
+  paceMinutes: $('pace-minutes'),
   sendButton: $('send-button'),
   sendStatus: $('send-status'),
 
@@ -47,6 +49,7 @@ export async function loadSections() {
 
 function onFormInput(event) {
   const target = event.target;
+  if (target === els.paceMinutes) els.paceSpread.checked = true; // typing minutes means spreading
   if (target && target.name === 'section' && target.checked && els.audienceEveryone.checked) {
     // Picking a section means the editor wants chosen sections.
     els.audienceSections.checked = true;
@@ -109,12 +112,27 @@ function buildRequest() {
     else errors.ttlSeconds = 'Enter a whole number of seconds, or leave it empty.';
   }
 
+  let throttlePerMinute;
+  if (els.paceSpread.checked) {
+    const minutes = Number(els.paceMinutes.value);
+    const readers = readersFor(selection);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
+      errors.throttlePerMinute = 'Enter a whole number of minutes from 1 to 1440.';
+    } else if (readers === null) {
+      errors.throttlePerMinute = 'Wait for the reader count, then send: the pace is worked out from it.';
+    } else {
+      // The rate that reaches this audience in the chosen time (at least one a minute).
+      throttlePerMinute = Math.max(1, Math.ceil(readers / minutes));
+    }
+  }
+
   if (Object.keys(errors).length > 0) return { errors };
 
   const request = { title, body, url, sections: selection };
   if (imageUrl) request.imageUrl = imageUrl;
   if (ttlSeconds !== undefined) request.ttlSeconds = ttlSeconds;
   if (sendAt !== undefined) request.sendAt = sendAt;
+  if (throttlePerMinute !== undefined) request.throttlePerMinute = throttlePerMinute;
   return { body: request };
 }
 
@@ -193,6 +211,9 @@ async function send(body) {
     setText(els.sendStatus, status === 'scheduled'
       ? `Scheduled for ${localDateTime(body.sendAt)}.`
       : 'Alert queued for sending.');
+    if (body.throttlePerMinute) {
+      setText(els.sendStatus, `${els.sendStatus.textContent} Spread at ${body.throttlePerMinute.toLocaleString()} a minute.`);
+    }
     if (result && result.id != null) {
       track(String(result.id), {
         id: result.id,

@@ -12,6 +12,7 @@ const FIELD_CONTROLS = {
   sections: 'section-list',
   sendAt: 'alert-send-at',
   ttlSeconds: 'alert-ttl',
+  throttlePerMinute: 'pace-minutes',
 };
 const FIELDS = Object.keys(FIELD_CONTROLS);
 const FIELD_ALIASES = { image: 'imageUrl', imageurl: 'imageUrl', ttl: 'ttlSeconds', link: 'url', section: 'sections' };
@@ -26,6 +27,7 @@ const els = {
 export function fieldOf(control) {
   if (!control) return null;
   if (control.name === 'audience' || control.name === 'section') return 'sections';
+  if (control.name === 'pace') return 'throttlePerMinute';
   return FIELDS.find((f) => FIELD_CONTROLS[f] === control.id) || null;
 }
 

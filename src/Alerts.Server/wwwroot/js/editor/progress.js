@@ -200,6 +200,9 @@ function renderProgress(alert) {
     detail = 'Expired before every reader was reached.';
   } else if (status === 'queued') {
     detail = 'Waiting for a worker to start sending.';
+  } else if (status === 'sending' && alert.throttlePerMinute) {
+    const finish = localDateTime(alert.expectedFinishAt);
+    detail = `Spread at ${fmt(alert.throttlePerMinute)} a minute${finish ? `; expected to finish at ${finish}` : ''}.`;
   }
   setText(els.progressDetail, detail);
 
