@@ -79,6 +79,29 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
     }
 
     [Fact]
+    public async Task A_muted_section_is_left_out_of_the_digest_while_the_mute_lasts()
+    {
+        var reader = TestSubscriber.Create();
+        var created = await Server.SubscribeAsync(Push, reader, ["entertainment", "lifestyle"], HourlyDigest, timeZone: "UTC");
+        using var client = Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.Token);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/subscriptions/{created.Id}/mutes", new { section = "lifestyle", hours = 24 })).StatusCode);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync($"entertainment-{run}", "Festival line-up announced", "entertainment", minutesAfterNow: 1);
+        await PublishAsync($"lifestyle-{run}", "Ten walks for the weekend", "lifestyle", minutesAfterNow: 2);
+        await WaitUntilSentAsync("Festival line-up announced");
+        await WaitUntilSentAsync("Ten walks for the weekend");
+
+        fixture.AdvanceToJustAfterNextHour();
+        await Runner(Server).RunDueAsync();
+
+        await Push.WaitForRequestsAsync(all => all.Any(p => p.SubscriberId == reader.Id && Kind(p) == "digest"), Timeout);
+        var digest = Assert.Single(Push.ReceivedBy(reader), p => Kind(p) == "digest");
+        Assert.Equal("Your Entertainment digest: 1 new story", digest.Payload.GetProperty("title").GetString());
+        Assert.Equal("• Festival line-up announced", digest.Payload.GetProperty("body").GetString());
+    }
+
+    [Fact]
     public async Task Digest_page_of_an_unknown_id_answers_404_problem()
     {
         var response = await Server.CreateClient().GetAsync($"/api/digests/{Guid.NewGuid()}");

@@ -49,7 +49,13 @@ public abstract class DigestPages(AlertsDbContext db)
                 Sections = s.Sections.Select(x => x.SectionId).ToList(),
             })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new DueReader(r.Id, r.TimeZone, r.DigestAt, r.DigestFrequency, r.Due, r.LastDigestAt, r.CreatedAt, r.Sections)).ToList();
+        // A section the reader muted (until after now) is left out of their digest, as matching leaves it out of pushes.
+        var ids = rows.Select(r => r.Id).ToList();
+        var muted = (await Db.SectionMutes.AsNoTracking().Where(m => ids.Contains(m.SubscriptionId) && m.Until > now)
+                .Select(m => new { m.SubscriptionId, m.SectionId }).ToListAsync(cancellationToken))
+            .ToLookup(m => m.SubscriptionId, m => m.SectionId);
+        return rows.Select(r => new DueReader(r.Id, r.TimeZone, r.DigestAt, r.DigestFrequency, r.Due, r.LastDigestAt, r.CreatedAt,
+            muted.Contains(r.Id) ? r.Sections.Except(muted[r.Id]).ToList() : r.Sections)).ToList();
     }
 
     /// <summary>

@@ -39,7 +39,8 @@ internal sealed class PostgresDigestPages(AlertsDbContext db) : DigestPages(db)
     {
         var found = new Dictionary<Guid, List<string>>();
         if (readers.Count == 0) return found;
-        // Candidates: each reader's sections' articles in their window (an article in two of their sections once);
+        // Candidates: each reader's sections' articles in their window (an article in two of their sections once),
+        // leaving out the sections the reader muted;
         // then the ones already pushed or listed go, and the newest maxStories per reader stay.
         await using var command = Command("""
             WITH r AS (SELECT * FROM unnest(@ids, @since) AS r(id, since)),
@@ -47,7 +48,10 @@ internal sealed class PostgresDigestPages(AlertsDbContext db) : DigestPages(db)
               SELECT DISTINCT r.id AS reader, a."ArticleId"
               FROM r
               JOIN subscription_sections ss ON ss."SubscriptionId" = r.id
-              JOIN article_sections a ON a."SectionId" = ss."SectionId" AND a."PublishedAt" > r.since AND a."PublishedAt" <= @now),
+              JOIN article_sections a ON a."SectionId" = ss."SectionId" AND a."PublishedAt" > r.since AND a."PublishedAt" <= @now
+              WHERE NOT EXISTS (
+                      SELECT 1 FROM section_mutes m
+                      WHERE m."SubscriptionId" = r.id AND m."SectionId" = ss."SectionId" AND m."Until" > @now)),
             ranked AS (
               SELECT c.reader, a."ArticleId",
                      row_number() OVER (PARTITION BY c.reader ORDER BY a."PublishedAt" DESC, a."ArticleId") AS position
