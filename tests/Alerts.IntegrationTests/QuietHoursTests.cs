@@ -69,6 +69,35 @@ public sealed class QuietHoursTests(FakeClockFixture fixture) : IClassFixture<Fa
         Assert.Empty(Push.Rejections);
     }
 
+    [Fact]
+    public async Task A_correction_reaches_readers_who_got_the_article_when_their_quiet_hours_ended_and_says_what_it_is()
+    {
+        var now = fixture.Clock.GetUtcNow();
+        var quiet = new { from = now.AddHours(-1).ToString("HH:mm"), to = now.AddHours(1).ToString("HH:mm") };
+        var released = TestSubscriber.Create();
+        var awake = TestSubscriber.Create();
+        await Server.SubscribeAsync(Push, released, ["videos"], timeZone: "UTC", quietHours: quiet);
+        await Server.SubscribeAsync(Push, awake, ["videos"], timeZone: "UTC");
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await PublishAsync($"launch-{run}", "Rocket launch at noon", "videos", minutesAfterNow: 1);
+        var article = await WaitUntilSentAsync("Rocket launch at noon");
+        fixture.Clock.Advance(TimeSpan.FromMinutes(61));
+        await Releaser().RunDueAsync();
+        await Push.WaitForRequestsAsync(all => all.Any(p => p.SubscriberId == released.Id), Timeout);
+        await Server.WaitForAlertAsync(article.GetProperty("id").GetGuid(), "done", Timeout);
+
+        var response = await Server.Editor().PostAsJsonAsync($"/api/alerts/{article.GetProperty("id").GetGuid()}/corrections",
+            new { title = "Rocket launch moved to 14:00", body = "The launch window opens two hours later." });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var correction = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Server.WaitForAlertAsync(correction, "done", Timeout);
+
+        // The awake reader's notification is replaced in place, quietly; the released reader saw the story in a
+        // notification of its own, which the tag cannot replace, so theirs says it is a correction.
+        Assert.Equal("Rocket launch moved to 14:00", Title(Assert.Single(Push.ReceivedBy(awake).Of(correction))));
+        Assert.Equal("Correction: Rocket launch moved to 14:00", Title(Assert.Single(Push.ReceivedBy(released).Of(correction))));
+    }
+
     private HeldDeliveryReleaser Releaser() => Server.Services.GetRequiredService<HeldDeliveryReleaser>();
 
     private static string? Title(ReceivedPush push) => push.Payload.GetProperty("title").GetString();

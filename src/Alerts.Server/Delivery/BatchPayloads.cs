@@ -10,7 +10,8 @@ namespace Alerts.Delivery;
 /// <summary>
 /// A batch's pushes, as at most four templates each serialised once: plain or declarative (readers on a
 /// push service in Alerts:Push:DeclarativePushHosts) × quiet or "clicked" (a correction's readers who
-/// clicked the original). Which one a reader gets is decided from what the batch already holds (the
+/// clicked the original, or got it in a quiet-hours release: a notification of its own, which the
+/// correction's tag cannot replace, so it must announce itself). Which one a reader gets is decided from what the batch already holds (the
 /// claimed endpoint) and one query per batch for a correction; a push is then two copies and its click token.
 /// </summary>
 public sealed class BatchPayloads(AlertsDbContext db, IOptions<PushOptions> options, SectionCatalog sections)
@@ -24,7 +25,7 @@ public sealed class BatchPayloads(AlertsDbContext db, IOptions<PushOptions> opti
         {
             var ids = claimed.Select(c => c.SubscriptionId).ToList();
             clicked = (await db.Deliveries.AsNoTracking()
-                .Where(d => d.NotificationId == original && ids.Contains(d.SubscriptionId) && d.ClickedAt != null)
+                .Where(d => d.NotificationId == original && ids.Contains(d.SubscriptionId) && (d.ClickedAt != null || d.Outcome == DeliveryOutcome.Released))
                 .Select(d => d.SubscriptionId).ToListAsync(cancellationToken)).ToHashSet();
         }
         return new BatchPushes(NotificationPayloads.For(notification, settings, sections), declarative, clicked);

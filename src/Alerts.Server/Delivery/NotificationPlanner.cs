@@ -85,7 +85,8 @@ public sealed class NotificationPlanner(
     /// <summary>
     /// Digests and quiet-hours releases go to the readers whose digest rows point at the notification (a
     /// page of a digest run, or one reader); a correction to the readers its original was sent to (the
-    /// ledger's Sent rows, whatever their preferences or mutes say now, unless paused); everything else
+    /// ledger's Sent rows, and Released ones: readers who got it when their quiet hours ended, whatever
+    /// their preferences or mutes say now, unless paused); everything else
     /// goes by audience rules.
     /// </summary>
     private async Task<IQueryable<Subscriptions.Subscription>> AudienceOf(Notification notification, CancellationToken cancellationToken)
@@ -93,7 +94,8 @@ public sealed class NotificationPlanner(
         var id = notification.Id;
         if (notification.CorrectsId is { } original)
             return db.Subscriptions.AsNoTracking().Where(s => !s.Paused &&
-                db.Deliveries.Any(d => d.NotificationId == original && d.SubscriptionId == s.Id && d.Outcome == DeliveryOutcome.Sent));
+                db.Deliveries.Any(d => d.NotificationId == original && d.SubscriptionId == s.Id &&
+                                       (d.Outcome == DeliveryOutcome.Sent || d.Outcome == DeliveryOutcome.Released)));
         var personal = await db.Digests.AsNoTracking().AnyAsync(d => d.NotificationId == id, cancellationToken);
         return personal
             ? db.Subscriptions.AsNoTracking().Where(s => !s.Paused && db.Digests.Any(d => d.NotificationId == id && d.SubscriptionId == s.Id))
