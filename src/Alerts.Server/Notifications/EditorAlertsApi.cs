@@ -30,6 +30,7 @@ public static class EditorAlertsApi
         services.AddSingleton<EditorAlertValidator>();
         services.AddScoped<AlertSender>();
         services.AddScoped<CorrectionSender>();
+        services.AddMemoryCache(); // a large alert's speed figures between reads (AlertSpeed)
         return services;
     }
 

@@ -65,11 +65,12 @@ public static class NotificationsApi
         return TypedResults.Ok(items.Select(n => NotificationView.From(n, corrections.GetValueOrDefault(n.Id))).ToList());
     }
 
-    private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Get(Guid id, AlertsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Get(
+        Guid id, AlertsDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, CancellationToken cancellationToken)
     {
         var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notification is null) return Hosting.Problems.NotFound($"There is no notification {id}.");
-        var speed = await AlertSpeed.ReadAsync(db, notification, cancellationToken);
+        var speed = await AlertSpeed.ReadCachedAsync(cache, db, notification, cancellationToken);
         var corrections = await CorrectionsOfAsync(db, [id], cancellationToken);
         return TypedResults.Ok(NotificationView.From(notification, corrections.GetValueOrDefault(id)) with { TimeToPercent = speed.TimeToPercent, ByService = speed.ByService });
     }
