@@ -60,14 +60,30 @@ public sealed class Notification
     /// <summary>For a correction: the alert it corrects. Its readers are that alert's sent readers, its tag that alert's id.</summary>
     public Guid? CorrectsId { get; set; }
 
+    /// <summary>A headline test: the share of the audience that races the variants (null for an ordinary alert).</summary>
+    public double? TestSample { get; set; }
+    /// <summary>When the test is to be decided; "decide now" brings it forward.</summary>
+    public DateTime? DecideAt { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    /// <summary>The winning variant's number, set once when the test is decided; the rest of the audience gets it.</summary>
+    public int? Winner { get; set; }
+    /// <summary>The headlines under test (loaded only where needed).</summary>
+    public List<HeadlineVariant> Variants { get; set; } = [];
+
+    /// <summary>A headline test whose winner is not known yet: the alert cannot end before it is.</summary>
+    public bool TestUndecided => DecideAt is not null && Winner is null;
+
     /// <summary>Readers with a final outcome for this notification; the rest are pending.</summary>
     public int Finished => Sent + Failed + Gone + Expired + Held;
 
     /// <summary>When it is to go out: its sendAt, or as soon as it was accepted.</summary>
     public DateTime DueAt => SendAt is { } sendAt && sendAt > CreatedAt ? sendAt : CreatedAt;
 
-    /// <summary>After this the notification is no longer news: pushes still pending then are expired.</summary>
-    public DateTime ExpiresAt => DueAt.AddSeconds(TtlSeconds);
+    /// <summary>
+    /// After this the notification is no longer news: pushes still pending then are expired. A headline
+    /// test's winner goes out at the decision, so its TTL counts from then.
+    /// </summary>
+    public DateTime ExpiresAt => (DecidedAt ?? DecideAt ?? DueAt).AddSeconds(TtlSeconds);
 
     public IReadOnlyList<string>? SectionList =>
         Sections is null ? null : Sections.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -103,5 +119,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Ignore(n => n.Finished);
         builder.Ignore(n => n.DueAt);
         builder.Ignore(n => n.ExpiresAt);
+        builder.Ignore(n => n.TestUndecided);
     }
 }

@@ -19,13 +19,28 @@ public sealed record NotificationView(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ServiceFigures>? ByService { get; init; }
 
+    /// <summary>A headline test's winning variant (1-based), once decided; also in the list, for the history.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Winner { get; init; }
+
+    /// <summary>Only on GET /api/alerts/{id}, for a headline test: each variant's targeted, sent, clicked and rate.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<VariantView>? Variants { get; init; }
+
+    /// <summary>Only on GET /api/alerts/{id}, for a headline test: sample, decideAt, decidedAt, winner.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public HeadlineTestView? Test { get; init; }
+
     /// <summary>Pending: targeted readers without a final outcome yet (being sent, or waiting to retry); 0 once the notification has ended.</summary>
     /// <param name="corrections">The corrections sent for this notification, oldest first.</param>
     public static NotificationView From(Notification n, IReadOnlyList<Guid>? corrections = null) => new(
         n.Id, n.Kind.ToString().ToLowerInvariant(), n.Status.ToString().ToLowerInvariant(), n.Title, n.Body, n.Url, n.ImageUrl,
         n.SectionList, n.CreatedAt, n.CreatedBy, n.SendAt, n.CompletedAt, n.Targeted, n.Sent, n.Failed, n.Gone, n.Expired, n.Held,
         n.Status is NotificationStatus.Sending or NotificationStatus.Queued or NotificationStatus.Scheduled ? Math.Max(0, n.Targeted - n.Finished) : 0,
-        n.Clicked, n.Displayed, n.CorrectsId, corrections ?? []);
+        n.Clicked, n.Displayed, n.CorrectsId, corrections ?? [])
+    {
+        Winner = n.Winner,
+    };
 }
 
 public static class NotificationsApi
@@ -59,7 +74,11 @@ public static class NotificationsApi
         if (notification is null) return Hosting.Problems.NotFound($"There is no notification {id}.");
         var speed = await AlertSpeed.ReadAsync(db, notification, cancellationToken);
         var corrections = await CorrectionsOfAsync(db, [id], cancellationToken);
-        return TypedResults.Ok(NotificationView.From(notification, corrections.GetValueOrDefault(id)) with { TimeToPercent = speed.TimeToPercent, ByService = speed.ByService });
+        var (variants, test) = await HeadlineTestsApi.ReadAsync(db, notification, cancellationToken);
+        return TypedResults.Ok(NotificationView.From(notification, corrections.GetValueOrDefault(id)) with
+        {
+            TimeToPercent = speed.TimeToPercent, ByService = speed.ByService, Variants = variants, Test = test,
+        });
     }
 
     /// <summary>

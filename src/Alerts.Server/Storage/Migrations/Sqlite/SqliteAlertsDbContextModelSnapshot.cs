@@ -121,6 +121,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Variant")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("NotificationId", "SubscriptionId");
 
                     b.HasIndex("At");
@@ -273,6 +276,32 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.ToTable("click_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Alerts.Notifications.HeadlineVariant", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Targeted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NotificationId", "Number");
+
+                    b.ToTable("notification_variants", (string)null);
+                });
+
             modelBuilder.Entity("Alerts.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -305,6 +334,12 @@ namespace Alerts.Storage.Migrations.Sqlite
 
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecideAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Displayed")
@@ -363,6 +398,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<int>("Targeted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("TestSample")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -384,6 +422,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Winner")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -595,6 +636,15 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Notifications.HeadlineVariant", b =>
+                {
+                    b.HasOne("Alerts.Notifications.Notification", null)
+                        .WithMany("Variants")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -621,6 +671,11 @@ namespace Alerts.Storage.Migrations.Sqlite
             modelBuilder.Entity("Alerts.Digests.Digest", b =>
                 {
                     b.Navigation("Stories");
+                });
+
+            modelBuilder.Entity("Alerts.Notifications.Notification", b =>
+                {
+                    b.Navigation("Variants");
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>
