@@ -62,8 +62,10 @@ public sealed class NotificationPlanner(
             var through = ids.Count > 0 ? ids[^1] : notification.PlannedThrough;
 
             // Conditional on the position read above: of two planners, one moves it, the other reads again.
+            // The winner too: a headline test's decision starts planning over, and a step read before it must not land after it.
+            var winner = notification.Winner;
             var moved = await db.Notifications
-                .Where(n => n.Id == notificationId && n.BatchCount == notification.BatchCount && !n.Planned &&
+                .Where(n => n.Id == notificationId && n.BatchCount == notification.BatchCount && !n.Planned && n.Winner == winner &&
                             (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Sending))
                 .ExecuteUpdateAsync(u => u
                     .SetProperty(n => n.BatchCount, batchNumber)
