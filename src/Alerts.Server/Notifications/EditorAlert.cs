@@ -12,8 +12,9 @@ namespace Alerts.Notifications;
 public sealed record EditorAlertRequest(
     string? Title, string? Body, string? Url, string? ImageUrl, IReadOnlyList<string>? Sections, long? TtlSeconds, DateTimeOffset? SendAt)
 {
+    // Variants and Test are left out when absent, so an ordinary alert's idempotency hash is what it always was.
+
     /// <summary>A headline test: 2–4 headlines raced on a sample (see <see cref="HeadlineTests"/>); the first is the alert's title and body.</summary>
-    // Left out when absent, so an ordinary alert's idempotency hash is what it always was.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<HeadlineVariantRequest>? Variants { get; init; }
 
