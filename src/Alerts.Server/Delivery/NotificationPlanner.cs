@@ -96,7 +96,7 @@ public sealed class NotificationPlanner(
     {
         if (notification.DecideAt is null) return [(null, ids)];
         if (notification.Winner is { } winner) return [(winner, ids)];
-        var variantCount = await db.HeadlineVariants.CountAsync(v => v.NotificationId == notification.Id, cancellationToken);
+        var variantCount = Math.Max(1, await db.HeadlineVariants.CountAsync(v => v.NotificationId == notification.Id, cancellationToken));
         var sampled = ids.Where(id => HeadlineTests.InSample(notification.Id, id, notification.TestSample ?? 0)).ToList();
         return sampled.Select((id, i) => (Id: id, Variant: HeadlineTests.VariantOf(notification.Targeted + i, variantCount)))
             .GroupBy(r => r.Variant).OrderBy(g => g.Key)

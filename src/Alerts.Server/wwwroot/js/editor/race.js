@@ -86,7 +86,10 @@ export function renderRace(alert) {
     const rest = RUNNING.has(alert.status) ? ' The rest of the readers are getting it.' : '';
     status = `Headline ${winner} won.${rest}`;
   } else if (RUNNING.has(alert.status)) {
-    status = `Racing on ${sample} of the readers. Deciding in ${countdown(test.decideAt)}.`;
+    const left = countdown(test.decideAt);
+    status = left && left !== '0:00'
+      ? `Racing on ${sample} of the readers. Deciding in ${left}.`
+      : `Racing on ${sample} of the readers. Deciding now.`;
   } else if (alert.status === 'scheduled') {
     status = `Races on ${sample} of the readers once it is sent.`;
   } else {
