@@ -9,6 +9,9 @@ public sealed record DeliverNotificationBatch(Guid NotificationId, int BatchNumb
 {
     public int Attempt { get; init; } = 1;
 
+    /// <summary>For a headline test: the variant (1-based) these readers are sent, recorded on their ledger rows; null otherwise.</summary>
+    public int? Variant { get; init; }
+
     /// <summary>The outbox row this message came from; the worker removes it when the batch is finished.</summary>
     public long? OutboxId { get; init; }
 }

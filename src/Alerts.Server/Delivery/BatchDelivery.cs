@@ -59,7 +59,7 @@ public sealed class BatchDelivery(
         if (!recheck.IsEmpty) await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, recheck);
 
         // Fitted and serialised once per shape (with room for a click token); each reader's push carries its own token.
-        var payloads = await batchPayloads.ForBatchAsync(notification, claimed, cancellationToken);
+        var payloads = await batchPayloads.ForBatchAsync(notification, batch.Variant, claimed, cancellationToken);
         var request = new PushRequestOptions(notification.TtlSeconds, notification.Urgency, notification.Topic);
         // A digest notification carries each reader's own digest (title, body, link, topic) in their digest row.
         var personal = await digestPayloads.ForReadersAsync(notification, claimed.Select(c => c.SubscriptionId).ToList(), cancellationToken);
@@ -194,7 +194,7 @@ public sealed class BatchDelivery(
                 continue;
             }
             write.Entries.AddRange(ids.Select(id => new LedgerEntry(id, DeliveryOutcome.Retrying)));
-            var retry = new DeliverNotificationBatch(batch.NotificationId, batch.BatchNumber, ids) { Attempt = batch.Attempt + 1 };
+            var retry = batch with { SubscriptionIds = ids, Attempt = batch.Attempt + 1 };
             write.Outbox.Add(OutboxMessages.Batch(retry, now, due));
             RetriesScheduled.Inc(ids.Count);
         }
@@ -220,7 +220,7 @@ public sealed class BatchDelivery(
     {
         var held = await ledger.HeldElsewhereAsync(batch.NotificationId, batch.SubscriptionIds, token, cancellationToken);
         if (held.Count == 0) return;
-        var recheck = new DeliverNotificationBatch(batch.NotificationId, batch.BatchNumber, held.Select(h => h.SubscriptionId).ToList()) { Attempt = batch.Attempt };
+        var recheck = batch with { SubscriptionIds = held.Select(h => h.SubscriptionId).ToList() };
         write.Outbox.Add(OutboxMessages.Batch(recheck, Now, held.Max(h => h.LeaseUntil).AddSeconds(1)));
         logger.LogInformation("{Count} readers of notification {NotificationId} batch {Batch} are held by another worker; looking again when its lease ends",
             held.Count, batch.NotificationId, batch.BatchNumber);

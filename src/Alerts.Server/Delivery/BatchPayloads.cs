@@ -13,10 +13,11 @@ namespace Alerts.Delivery;
 /// clicked the original, or got it in a quiet-hours release: a notification of its own, which the
 /// correction's tag cannot replace, so it must announce itself). Which one a reader gets is decided from what the batch already holds (the
 /// claimed endpoint) and one query per batch for a correction; a push is then two copies and its click token.
+/// A headline test's batch carries one variant, whose title and body every template of the batch shows.
 /// </summary>
 public sealed class BatchPayloads(AlertsDbContext db, IOptions<PushOptions> options, SectionCatalog sections)
 {
-    public async Task<BatchPushes> ForBatchAsync(Notification notification, IReadOnlyList<ClaimedReader> claimed, CancellationToken cancellationToken)
+    public async Task<BatchPushes> ForBatchAsync(Notification notification, int? variant, IReadOnlyList<ClaimedReader> claimed, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var declarative = claimed.Where(c => c.Recipient is { } r && settings.IsDeclarative(r.Endpoint)).Select(c => c.SubscriptionId).ToHashSet();
@@ -28,7 +29,15 @@ public sealed class BatchPayloads(AlertsDbContext db, IOptions<PushOptions> opti
                 .Where(d => d.NotificationId == original && ids.Contains(d.SubscriptionId) && (d.ClickedAt != null || d.Outcome == DeliveryOutcome.Released))
                 .Select(d => d.SubscriptionId).ToListAsync(cancellationToken)).ToHashSet();
         }
-        return new BatchPushes(NotificationPayloads.For(notification, settings, sections), declarative, clicked);
+        var payload = NotificationPayloads.For(notification, settings, sections);
+        if (variant is { } number)
+        {
+            var headline = await db.HeadlineVariants.AsNoTracking()
+                .Where(v => v.NotificationId == notification.Id && v.Number == number).Select(v => new { v.Title, v.Body })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (headline is not null) payload = payload with { Title = headline.Title, Body = headline.Body };
+        }
+        return new BatchPushes(payload, declarative, clicked);
     }
 }
 

@@ -40,6 +40,8 @@ public sealed class Delivery
     public string? Host { get; set; }
     /// <summary>When the reader's browser first reported showing it (from the push's token); later reports do not count again.</summary>
     public DateTime? DisplayedAt { get; set; }
+    /// <summary>For a headline test: the variant this reader was sent (the winner after the decision); null otherwise.</summary>
+    public int? Variant { get; set; }
 }
 
 internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>

@@ -19,12 +19,13 @@ public sealed class NotificationCompletion(AlertsDbContext db, TimeProvider time
     public async Task CompleteIfFinishedAsync(Guid notificationId, CancellationToken cancellationToken)
     {
         var state = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
-        if (state is not { Planned: true, Status: NotificationStatus.Sending } || state.Finished < state.Targeted) return;
+        // A headline test's sample may all be finished long before the winner is planned.
+        if (state is not { Planned: true, Status: NotificationStatus.Sending, TestUndecided: false } || state.Finished < state.Targeted) return;
 
         var now = time.GetUtcNow().UtcDateTime;
         var ending = state.Sent == 0 && state.Expired > 0 ? NotificationStatus.Expired : NotificationStatus.Done;
         var completed = await db.Notifications
-            .Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending &&
+            .Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending && n.Planned && (n.DecideAt == null || n.Winner != null) &&
                         n.Sent + n.Failed + n.Gone + n.Expired + n.Held >= n.Targeted)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, ending).SetProperty(n => n.CompletedAt, now), cancellationToken);
         if (completed == 0) return;

@@ -13,9 +13,12 @@ namespace Alerts.Delivery;
 /// outbox and moves the notification's keyset position on. A crash or a second copy of the message
 /// resumes at the recorded position, with the same batch numbers; a step that lost a race to another
 /// planner is rolled back and read again.
+/// A headline test is planned twice: first its sample, split evenly across the variants; then, once
+/// <see cref="HeadlineTestDecision"/> has picked the winner, everyone else with the winner.
 /// </summary>
 public sealed class NotificationPlanner(
-    AlertsDbContext db, NotificationCompletion completion, IOptions<PushOptions> options, TimeProvider time, ILogger<NotificationPlanner> logger)
+    AlertsDbContext db, NotificationCompletion completion, HeadlineTestDecision headlineTest, IOptions<PushOptions> options, TimeProvider time,
+    ILogger<NotificationPlanner> logger)
 {
     /// <summary>Batches written per transaction: large enough to plan a million readers quickly, small enough to keep transactions short.</summary>
     private const int BatchesPerStep = 20;
@@ -23,6 +26,8 @@ public sealed class NotificationPlanner(
     public async Task PlanAsync(Guid notificationId, long? outboxId, CancellationToken cancellationToken)
     {
         while (await PlanStepAsync(notificationId, cancellationToken)) { }
+        if (await headlineTest.DecideIfDueAsync(notificationId, cancellationToken))
+            while (await PlanStepAsync(notificationId, cancellationToken)) { }
         if (outboxId is { } id) await db.OutboxMessages.Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken);
         await completion.CompleteIfFinishedAsync(notificationId, cancellationToken);
     }
@@ -49,37 +54,61 @@ public sealed class NotificationPlanner(
 
             var now = time.GetUtcNow().UtcDateTime;
             var batchNumber = notification.BatchCount;
+            var planned = await ToVariantsAsync(notification, ids, token);
             var readersBefore = notification.Targeted;
             var startedAt = notification.StartedAt ?? now;
-            foreach (var slice in ids.Chunk(batchSize))
-            {
-                var due = Pacing.BatchDueAt(startedAt, readersBefore, notification.ThrottlePerMinute, now);
-                db.OutboxMessages.Add(OutboxMessages.Batch(new DeliverNotificationBatch(notificationId, batchNumber++, slice), now, due));
-                readersBefore += slice.Length;
-            }
+            foreach (var (variant, readers) in planned)
+                foreach (var slice in readers.Chunk(batchSize))
+                {
+                    var due = Pacing.BatchDueAt(startedAt, readersBefore, notification.ThrottlePerMinute, now);
+                    db.OutboxMessages.Add(OutboxMessages.Batch(new DeliverNotificationBatch(notificationId, batchNumber++, slice) { Variant = variant }, now, due));
+                    readersBefore += slice.Length;
+                }
+            var targeted = readersBefore - notification.Targeted;
             var finished = ids.Count < take;
             var through = ids.Count > 0 ? ids[^1] : notification.PlannedThrough;
 
             // Conditional on the position read above: of two planners, one moves it, the other reads again.
+            // The winner too: a headline test's decision starts planning over, and a step read before it must not land after it.
+            var winner = notification.Winner;
             var moved = await db.Notifications
-                .Where(n => n.Id == notificationId && n.BatchCount == notification.BatchCount && !n.Planned &&
+                .Where(n => n.Id == notificationId && n.BatchCount == notification.BatchCount && !n.Planned && n.Winner == winner &&
                             (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Sending))
                 .ExecuteUpdateAsync(u => u
                     .SetProperty(n => n.BatchCount, batchNumber)
-                    .SetProperty(n => n.Targeted, n => n.Targeted + ids.Count)
+                    .SetProperty(n => n.Targeted, n => n.Targeted + targeted)
                     .SetProperty(n => n.PlannedThrough, through)
                     .SetProperty(n => n.StartedAt, startedAt)
                     .SetProperty(n => n.Planned, finished)
                     .SetProperty(n => n.Status, NotificationStatus.Sending), token);
             if (moved == 0) return true;
+            foreach (var (variant, readers) in planned.Where(p => p.Variant is not null))
+                await db.HeadlineVariants.Where(v => v.NotificationId == notificationId && v.Number == variant)
+                    .ExecuteUpdateAsync(u => u.SetProperty(v => v.Targeted, v => v.Targeted + readers.Count), token);
             await db.SaveChangesAsync(token);
             await transaction.CommitAsync(token);
             db.ChangeTracker.Clear();
             if (finished)
                 logger.LogInformation("Notification {NotificationId} ({Kind}) targets {Targeted} subscriptions in {Batches} batches",
-                    notificationId, notification.Kind, notification.Targeted + ids.Count, batchNumber);
+                    notificationId, notification.Kind, notification.Targeted + targeted, batchNumber);
             return !finished;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The readers of this step by variant: all of them without one for an ordinary notification; for a
+    /// headline test, first only the sampled readers, taken in turn by each variant (counting on from those
+    /// planned before, so a resumed planner splits the same way), then all with the winner.
+    /// </summary>
+    private async Task<List<(int? Variant, List<Guid> Readers)>> ToVariantsAsync(Notification notification, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (notification.DecideAt is null) return [(null, ids)];
+        if (notification.Winner is { } winner) return [(winner, ids)];
+        var variantCount = Math.Max(1, await db.HeadlineVariants.CountAsync(v => v.NotificationId == notification.Id, cancellationToken));
+        var sampled = ids.Where(id => HeadlineTests.InSample(notification.Id, id, notification.TestSample ?? 0)).ToList();
+        return sampled.Select((id, i) => (Id: id, Variant: HeadlineTests.VariantOf(notification.Targeted + i, variantCount)))
+            .GroupBy(r => r.Variant).OrderBy(g => g.Key)
+            .Select(g => ((int?)g.Key, g.Select(r => r.Id).ToList())).ToList();
     }
 
     /// <summary>
@@ -99,6 +128,18 @@ public sealed class NotificationPlanner(
         var personal = await db.Digests.AsNoTracking().AnyAsync(d => d.NotificationId == id, cancellationToken);
         return personal
             ? db.Subscriptions.AsNoTracking().Where(s => !s.Paused && db.Digests.Any(d => d.NotificationId == id && d.SubscriptionId == s.Id))
-            : db.Subscriptions.AsNoTracking().Where(Audience.For(notification.Kind, notification.SectionList, time.GetUtcNow().UtcDateTime));
+            : AfterHeadlineTest(notification, db.Subscriptions.AsNoTracking().Where(Audience.For(notification.Kind, notification.SectionList, time.GetUtcNow().UtcDateTime)));
+    }
+
+    /// <summary>
+    /// Once a headline test is decided, the rest is the audience minus every reader with a ledger row for the
+    /// alert (the decision waits until the sample has theirs): nobody gets two headlines, and readers who
+    /// subscribed since the sample was taken get the winner.
+    /// </summary>
+    private IQueryable<Subscriptions.Subscription> AfterHeadlineTest(Notification notification, IQueryable<Subscriptions.Subscription> audience)
+    {
+        if (notification.Winner is null) return audience;
+        var id = notification.Id;
+        return audience.Where(s => !db.Deliveries.Any(d => d.NotificationId == id && d.SubscriptionId == s.Id));
     }
 }

@@ -44,6 +44,7 @@ public static class ApplicationExtensions
         services.AddAlertsCors(configuration);
         services.AddAlertsSubscriptions();
         services.AddEditorAlerts();
+        services.AddHeadlineTests();
         services.AddAlertsObservability(configuration, options);
         return builder;
     }
@@ -100,6 +101,7 @@ public static class ApplicationExtensions
             app.MapArticlesApi();
             app.MapNotificationsApi();
             app.MapEditorAlertsApi();
+            app.MapHeadlineTestsApi();
             app.MapDigestsApi();
             app.MapPages();
         }

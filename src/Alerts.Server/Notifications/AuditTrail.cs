@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Alerts.Notifications;
 
-public enum AuditAction { Accepted, Cancelled, Completed, Corrected }
+/// <summary>Decided: a headline test's winner was chosen (the outcome says which, and the rates).</summary>
+public enum AuditAction { Accepted, Cancelled, Completed, Corrected, Decided }
 
 /// <summary>
 /// One line of the alerts' audit trail: who did what to which alert, for whom, and how it ended.

@@ -1,21 +1,37 @@
+using System.Text.Json.Serialization;
 using Alerts.Articles;
 using Alerts.Delivery;
 using Alerts.Hosting;
 using Alerts.Sections;
 using Alerts.WebPush;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Notifications;
 
-/// <summary>
-/// The body of <c>POST /api/alerts</c>. Sections null means everyone. ThrottlePerMinute spreads the
-/// pushes evenly at that rate (null: as fast as possible); left out of the idempotency hash when unset,
-/// so requests stored before it existed hash the same.
-/// </summary>
+/// <summary>The body of <c>POST /api/alerts</c>. Sections null means everyone.</summary>
 public sealed record EditorAlertRequest(
-    string? Title, string? Body, string? Url, string? ImageUrl, IReadOnlyList<string>? Sections, long? TtlSeconds, DateTimeOffset? SendAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ThrottlePerMinute = null);
+    string? Title, string? Body, string? Url, string? ImageUrl, IReadOnlyList<string>? Sections, long? TtlSeconds, DateTimeOffset? SendAt)
+{
+    // Variants, Test and ThrottlePerMinute are left out when absent, so an ordinary alert's idempotency hash is what it always was.
+
+    /// <summary>Pushes a minute to spread the fan-out at (see <see cref="Delivery.Pacing"/>); null: as fast as possible.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ThrottlePerMinute { get; init; }
+
+    /// <summary>A headline test: 2–4 headlines raced on a sample (see <see cref="HeadlineTests"/>); the first is the alert's title and body.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<HeadlineVariantRequest>? Variants { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HeadlineTestRequest? Test { get; init; }
+
+    /// <summary>The alert's own headline: the title and body given, or else the first variant's.</summary>
+    [JsonIgnore]
+    public string? HeadlineTitle => string.IsNullOrWhiteSpace(Title) && Variants is [{ } first, ..] ? first.Title : Title;
+
+    [JsonIgnore]
+    public string? HeadlineBody => string.IsNullOrWhiteSpace(Body) && Variants is [{ } first, ..] ? first.Body : Body;
+}
 
 public static class EditorAlertLimits
 {
@@ -28,15 +44,16 @@ public static class EditorAlertLimits
     public const int MaxThrottlePerMinute = Pacing.MaxPerMinute;
     public static readonly TimeSpan LongestSchedule = TimeSpan.FromDays(30);
 
-    /// <summary>An alert's (or a correction's) title and body: both required, each within its length.</summary>
-    public static void CheckText(ValidationErrors errors, string? title, string? body)
+    /// <summary>An alert's (or a correction's, or a variant's) title and body: both required, each within its length.</summary>
+    /// <param name="prefix">Names the fields of a part of the request, e.g. <c>variants[1].</c></param>
+    public static void CheckText(ValidationErrors errors, string? title, string? body, string prefix = "")
     {
         title = title?.Trim();
         body = body?.Trim();
-        if (string.IsNullOrEmpty(title)) errors.Add("title", "is required");
-        else if (title.Length > TitleLength) errors.Add("title", $"must be at most {TitleLength} characters (it has {title.Length})");
-        if (string.IsNullOrEmpty(body)) errors.Add("body", "is required");
-        else if (body.Length > BodyLength) errors.Add("body", $"must be at most {BodyLength} characters (it has {body.Length})");
+        if (string.IsNullOrEmpty(title)) errors.Add(prefix + "title", "is required");
+        else if (title.Length > TitleLength) errors.Add(prefix + "title", $"must be at most {TitleLength} characters (it has {title.Length})");
+        if (string.IsNullOrEmpty(body)) errors.Add(prefix + "body", "is required");
+        else if (body.Length > BodyLength) errors.Add(prefix + "body", $"must be at most {BodyLength} characters (it has {body.Length})");
     }
 }
 
@@ -55,7 +72,10 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
             errors.Add("body", "an alert JSON object is required");
             return errors;
         }
-        EditorAlertLimits.CheckText(errors, request.Title, request.Body);
+        if (request.Variants is null) EditorAlertLimits.CheckText(errors, request.Title, request.Body);
+        else
+            for (var i = 0; i < request.Variants.Count; i++)
+                EditorAlertLimits.CheckText(errors, request.Variants[i]?.Title, request.Variants[i]?.Body, $"variants[{i}].");
         if (WebUrls.Check(request.Url?.Trim(), required: true) is { } urlProblem) errors.Add("url", urlProblem);
         if (WebUrls.Check(request.ImageUrl?.Trim(), required: false) is { } imageProblem) errors.Add("imageUrl", imageProblem);
 
@@ -81,13 +101,21 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
             else if (sendAt > now + EditorAlertLimits.LongestSchedule) errors.Add("sendAt", $"must be within {EditorAlertLimits.LongestSchedule.TotalDays} days");
         }
 
+        HeadlineTests.Check(errors, request, (int?)request.TtlSeconds ?? push.Value.BreakingTtlSeconds);
+
         if (!errors.Any)
         {
-            // The payload carries the notification id, so measure it with a real (fixed-length) id.
-            var overflow = PushPayloadBuilder.Overflow(NotificationPayloads.For(ToNotification(request, Guid.Empty, "", time.GetUtcNow().UtcDateTime), push.Value, sections));
-            if (overflow > 0)
-                errors.Add("body", $"the encrypted push would be {overflow} bytes over the {PushMessageEncryptor.MaxBodyBytes}-byte limit; " +
-                    "shorten the title, body or URLs");
+            // The payload carries the notification id, so measure it with a real (fixed-length) id; each headline must fit.
+            var payload = NotificationPayloads.For(ToNotification(request, Guid.Empty, "", time.GetUtcNow().UtcDateTime), push.Value, sections);
+            var headlines = request.Variants?.Select((v, i) => (Field: $"variants[{i}].body", Title: v.Title!.Trim(), Body: v.Body!.Trim()))
+                ?? [("body", payload.Title, payload.Body)];
+            foreach (var (field, title, body) in headlines)
+            {
+                var overflow = PushPayloadBuilder.Overflow(payload with { Title = title, Body = body });
+                if (overflow > 0)
+                    errors.Add(field, $"the encrypted push would be {overflow} bytes over the {PushMessageEncryptor.MaxBodyBytes}-byte limit; " +
+                        "shorten the title, body or URLs");
+            }
         }
         return errors;
     }
@@ -98,13 +126,13 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
         var url = request.Url!.Trim();
         var imageUrl = string.IsNullOrWhiteSpace(request.ImageUrl) ? null : request.ImageUrl.Trim();
         var sendAt = request.SendAt?.UtcDateTime;
-        return new Notification
+        var notification = new Notification
         {
             Id = id,
             Kind = NotificationKind.Breaking,
             Status = sendAt is null ? NotificationStatus.Queued : NotificationStatus.Scheduled,
-            Title = request.Title!.Trim(),
-            Body = request.Body!.Trim(),
+            Title = request.HeadlineTitle!.Trim(),
+            Body = request.HeadlineBody!.Trim(),
             Url = url,
             ImageUrl = imageUrl,
             Sections = Notification.JoinSections(request.Sections?.Distinct(StringComparer.Ordinal)),
@@ -117,5 +145,12 @@ public sealed class EditorAlertValidator(SectionCatalog sections, IOptions<PushO
             ThrottlePerMinute = (int?)request.ThrottlePerMinute,
             CreatedBy = createdBy,
         };
+        if (request is { Variants: { } variants, Test: { Sample: { } sample, DecideAfterMinutes: { } minutes } })
+        {
+            notification.Variants = variants.Select((v, i) => new HeadlineVariant { NotificationId = id, Number = i + 1, Title = v.Title!.Trim(), Body = v.Body!.Trim() }).ToList();
+            notification.TestSample = sample;
+            notification.DecideAt = notification.DueAt.AddMinutes(minutes);
+        }
+        return notification;
     }
 }

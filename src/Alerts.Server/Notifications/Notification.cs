@@ -38,7 +38,10 @@ public sealed class Notification
     public string? Topic { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SendAt { get; set; }
-    /// <summary>When planning began (its first batches were written): a throttled notification is paced from here.</summary>
+    /// <summary>
+    /// When planning began (its first batches were written): a throttled notification is paced from here. A
+    /// throttled headline test moves it at the decision, so the winner is paced from then.
+    /// </summary>
     public DateTime? StartedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     /// <summary>The API key name that sent it, or "cms" for article events.</summary>
@@ -65,6 +68,19 @@ public sealed class Notification
     /// <summary>For a correction: the alert it corrects. Its readers are that alert's sent readers, its tag that alert's id.</summary>
     public Guid? CorrectsId { get; set; }
 
+    /// <summary>A headline test: the share of the audience that races the variants (null for an ordinary alert).</summary>
+    public double? TestSample { get; set; }
+    /// <summary>When the test is to be decided; "decide now" brings it forward.</summary>
+    public DateTime? DecideAt { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    /// <summary>The winning variant's number, set once when the test is decided; the rest of the audience gets it.</summary>
+    public int? Winner { get; set; }
+    /// <summary>The headlines under test (loaded only where needed).</summary>
+    public List<HeadlineVariant> Variants { get; set; } = [];
+
+    /// <summary>A headline test whose winner is not known yet: the alert cannot end before it is.</summary>
+    public bool TestUndecided => DecideAt is not null && Winner is null;
+
     /// <summary>Readers with a final outcome for this notification; the rest are pending.</summary>
     public int Finished => Sent + Failed + Gone + Expired + Held;
 
@@ -76,9 +92,18 @@ public sealed class Notification
 
     /// <summary>
     /// After this the notification is no longer news: pushes still pending then are expired. A throttled
-    /// notification counts its TTL from its last push's turn, so the readers at the end of the line get it too.
+    /// notification counts its TTL from its last push's turn, so the readers at the end of the line get it
+    /// too; a headline test's winner goes out at the decision, so its TTL counts from then at the earliest.
     /// </summary>
-    public DateTime ExpiresAt => (ExpectedFinishAt ?? DueAt).AddSeconds(TtlSeconds);
+    public DateTime ExpiresAt
+    {
+        get
+        {
+            var lastTurn = ExpectedFinishAt ?? DueAt;
+            var decision = DecidedAt ?? DecideAt ?? DueAt;
+            return (lastTurn > decision ? lastTurn : decision).AddSeconds(TtlSeconds);
+        }
+    }
 
     public IReadOnlyList<string>? SectionList =>
         Sections is null ? null : Sections.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -115,5 +140,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Ignore(n => n.DueAt);
         builder.Ignore(n => n.ExpiresAt);
         builder.Ignore(n => n.ExpectedFinishAt);
+        builder.Ignore(n => n.TestUndecided);
     }
 }

@@ -15,5 +15,8 @@ public static class NotificationIntake
     {
         db.Notifications.Add(notification);
         db.OutboxMessages.Add(OutboxMessages.Plan(notification.Id, notification.CreatedAt, notification.DueAt));
+        // A headline test asks for the planner again when it is to be decided: it then plans the winner.
+        if (notification.DecideAt is { } decideAt)
+            db.OutboxMessages.Add(OutboxMessages.Plan(notification.Id, notification.CreatedAt, decideAt));
     }
 }

@@ -27,6 +27,18 @@ public sealed record NotificationView(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? ExpectedFinishAt { get; init; }
 
+    /// <summary>A headline test's winning variant (1-based), once decided; also in the list, for the history.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Winner { get; init; }
+
+    /// <summary>Only on GET /api/alerts/{id}, for a headline test: each variant's targeted, sent, clicked and rate.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<VariantView>? Variants { get; init; }
+
+    /// <summary>Only on GET /api/alerts/{id}, for a headline test: sample, decideAt, decidedAt, winner.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public HeadlineTestView? Test { get; init; }
+
     /// <summary>Pending: targeted readers without a final outcome yet (being sent, or waiting to retry); 0 once the notification has ended.</summary>
     /// <param name="corrections">The corrections sent for this notification, oldest first.</param>
     public static NotificationView From(Notification n, IReadOnlyList<Guid>? corrections = null) => new(
@@ -36,7 +48,8 @@ public sealed record NotificationView(
         n.Clicked, n.Displayed, n.CorrectsId, corrections ?? [])
     {
         ThrottlePerMinute = n.ThrottlePerMinute,
-        ExpectedFinishAt = n.Planned ? n.ExpectedFinishAt : null,
+        ExpectedFinishAt = n.Planned && !n.TestUndecided ? n.ExpectedFinishAt : null,
+        Winner = n.Winner,
     };
 }
 
@@ -72,7 +85,11 @@ public static class NotificationsApi
         if (notification is null) return Hosting.Problems.NotFound($"There is no notification {id}.");
         var speed = await AlertSpeed.ReadCachedAsync(cache, db, notification, cancellationToken);
         var corrections = await CorrectionsOfAsync(db, [id], cancellationToken);
-        return TypedResults.Ok(NotificationView.From(notification, corrections.GetValueOrDefault(id)) with { TimeToPercent = speed.TimeToPercent, ByService = speed.ByService });
+        var (variants, test) = await HeadlineTestsApi.ReadAsync(db, notification, cancellationToken);
+        return TypedResults.Ok(NotificationView.From(notification, corrections.GetValueOrDefault(id)) with
+        {
+            TimeToPercent = speed.TimeToPercent, ByService = speed.ByService, Variants = variants, Test = test,
+        });
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ public abstract class AlertsDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleSection> ArticleSections => Set<ArticleSection>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<HeadlineVariant> HeadlineVariants => Set<HeadlineVariant>();
     public DbSet<Delivery.Delivery> Deliveries => Set<Delivery.Delivery>();
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();

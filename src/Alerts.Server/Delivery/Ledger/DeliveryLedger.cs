@@ -95,7 +95,7 @@ public abstract class DeliveryLedger(AlertsDbContext db)
         """;
 
     protected const string InsertClaimColumns =
-        """INSERT INTO deliveries ("NotificationId", "SubscriptionId", "Outcome", "ArticleId", "At", "ClaimToken", "LeaseUntil", "Attempts")""";
+        """INSERT INTO deliveries ("NotificationId", "SubscriptionId", "Outcome", "ArticleId", "At", "ClaimToken", "LeaseUntil", "Attempts", "Variant")""";
 
     protected const string OnlyWhileSending = """EXISTS (SELECT 1 FROM notifications WHERE "Id" = @n AND "Status" = 'Sending')""";
 

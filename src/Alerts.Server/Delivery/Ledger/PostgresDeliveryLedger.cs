@@ -22,7 +22,7 @@ internal sealed class PostgresDeliveryLedger(AlertsDbContext db) : DeliveryLedge
             await using var command = new NpgsqlCommand($"""
                 WITH claimed AS (
                   {InsertClaimColumns}
-                  SELECT @n, c.id, 'Claimed', @article, @now, @token, @lease, @attempt FROM unnest(@ids) AS c(id)
+                  SELECT @n, c.id, 'Claimed', @article, @now, @token, @lease, @attempt, @variant FROM unnest(@ids) AS c(id)
                   WHERE {OnlyWhileSending}
                   {ClaimConflict}
                   RETURNING "SubscriptionId")
@@ -35,6 +35,7 @@ internal sealed class PostgresDeliveryLedger(AlertsDbContext db) : DeliveryLedge
             command.Parameters.AddWithValue("token", token);
             command.Parameters.AddWithValue("lease", leaseUntil);
             command.Parameters.AddWithValue("attempt", batch.Attempt);
+            command.Parameters.Add(new NpgsqlParameter("variant", NpgsqlDbType.Integer) { Value = (object?)batch.Variant ?? DBNull.Value });
             command.Parameters.AddWithValue("ids", batch.SubscriptionIds.ToArray());
             var claimed = new List<ClaimedReader>(batch.SubscriptionIds.Count);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -25,7 +25,7 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
             var claimedIds = new List<Guid>();
             await using (var claim = Command(connection, transaction, $"""
                 {InsertClaimColumns}
-                SELECT @n, c.value, 'Claimed', @article, @now, @token, @lease, @attempt FROM json_each(@ids) AS c
+                SELECT @n, c.value, 'Claimed', @article, @now, @token, @lease, @attempt, @variant FROM json_each(@ids) AS c
                 WHERE {OnlyWhileSending}
                 {ClaimConflict}
                 RETURNING "SubscriptionId"
@@ -37,6 +37,7 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
                 Add(claim, "token", token);
                 Add(claim, "lease", leaseUntil);
                 Add(claim, "attempt", batch.Attempt);
+                Add(claim, "variant", batch.Variant);
                 Add(claim, "ids", Ids(batch.SubscriptionIds));
                 await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) claimedIds.Add(Guid.Parse(reader.GetString(0)));

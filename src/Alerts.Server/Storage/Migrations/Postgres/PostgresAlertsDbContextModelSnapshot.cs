@@ -360,18 +360,12 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<int>("Sent")
                         .HasColumnType("integer");
 
-                    b.Property<DateTime?>("StartedAt")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
                     b.Property<int>("Targeted")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("ThrottlePerMinute")
                         .HasColumnType("integer");
 
                     b.Property<string>("Title")

@@ -355,18 +355,12 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<int>("Sent")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("StartedAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Targeted")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("ThrottlePerMinute")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")

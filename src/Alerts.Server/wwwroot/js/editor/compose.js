@@ -8,6 +8,7 @@ import { forgetFailedImage, setUpPreview, updatePreview } from './preview.js';
 import { clearErrors, clearFieldError, fieldOf, focusFirstError, showApiError, showFieldError } from './field-errors.js';
 import { focusProgress, track } from './progress.js';
 import { refreshHistory, refreshStats } from './history.js';
+import { headlineTestRequest, resetHeadlineTest, setUpHeadlineTest } from './headline-test.js';
 
 const els = {
   form: $('compose-form'),
@@ -71,6 +72,7 @@ function onFormChange(event) {
 
 function resetCompose() {
   els.form.reset();
+  resetHeadlineTest();
   clearErrors();
   setText(els.sendStatus, '');
   forgetFailedImage();
@@ -126,9 +128,12 @@ function buildRequest() {
     }
   }
 
+  const tested = headlineTestRequest(title, body, errors);
+
   if (Object.keys(errors).length > 0) return { errors };
 
   const request = { title, body, url, sections: selection };
+  if (tested) Object.assign(request, tested);
   if (imageUrl) request.imageUrl = imageUrl;
   if (ttlSeconds !== undefined) request.ttlSeconds = ttlSeconds;
   if (sendAt !== undefined) request.sendAt = sendAt;
@@ -277,6 +282,7 @@ export function setUpCompose() {
   els.form.addEventListener('change', onFormChange);
   els.sectionsRetry.addEventListener('click', () => loadSections());
   setUpPreview();
+  setUpHeadlineTest(() => clearFieldError('variants'));
 
   els.confirmSend.addEventListener('click', () => els.dialog.close('send'));
   els.confirmCancel.addEventListener('click', () => els.dialog.close('cancel'));

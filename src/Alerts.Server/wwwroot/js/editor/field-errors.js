@@ -12,6 +12,9 @@ const FIELD_CONTROLS = {
   sections: 'section-list',
   sendAt: 'alert-send-at',
   ttlSeconds: 'alert-ttl',
+  variants: 'add-variant',
+  'test.sample': 'test-sample',
+  'test.decideAfterMinutes': 'test-decide',
   throttlePerMinute: 'pace-minutes',
 };
 const FIELDS = Object.keys(FIELD_CONTROLS);
@@ -23,16 +26,39 @@ const els = {
   audienceSections: $('audience-sections'),
 };
 
+// An added headline's fields, variants[1].title and so on; variants[0] is the alert's own title and body.
+const VARIANT_FIELD = /^variants\[(\d+)\]\.(title|body)$/i;
+
+/** The fields of the form now, in its order: the fixed ones and those of the added headlines. */
+function allFields() {
+  const added = Array.from(document.querySelectorAll('#variant-list [data-field]'), (c) => c.dataset.field);
+  return [...FIELDS.slice(0, 2), ...added, ...FIELDS.slice(2)];
+}
+
+function controlOf(field) {
+  if (FIELD_CONTROLS[field]) return $(FIELD_CONTROLS[field]);
+  const m = VARIANT_FIELD.exec(field);
+  return m ? $(`variant-${m[1]}-${m[2]}`) : null;
+}
+
 /** The field a control belongs to (the audience radios and section boxes are one field). */
 export function fieldOf(control) {
   if (!control) return null;
   if (control.name === 'audience' || control.name === 'section') return 'sections';
   if (control.name === 'pace') return 'throttlePerMinute';
+  if (control.dataset && control.dataset.field) return control.dataset.field;
   return FIELDS.find((f) => FIELD_CONTROLS[f] === control.id) || null;
 }
 
 function normaliseField(key) {
   let k = String(key || '').trim().replace(/^\$\.?/, '');
+  const variant = VARIANT_FIELD.exec(k);
+  if (variant) {
+    const part = variant[2].toLowerCase();
+    return variant[1] === '0' ? part : `variants[${variant[1]}].${part}`;
+  }
+  const whole = FIELDS.find((f) => f.toLowerCase() === k.toLowerCase());
+  if (whole) return whole;
   k = k.split(/[.[]/)[0];
   if (!k) return null;
   const lower = k.toLowerCase();
@@ -84,7 +110,7 @@ export function showFieldError(field, message) {
   }
   const previous = target.textContent;
   setText(target, previous ? `${previous} ${message}` : message);
-  const control = $(FIELD_CONTROLS[field]);
+  const control = controlOf(field);
   if (control) control.setAttribute('aria-invalid', 'true');
 }
 
@@ -92,24 +118,25 @@ export function clearFieldError(field) {
   if (!field) return;
   const target = $(`error-${field}`);
   if (target) setText(target, '');
-  const control = $(FIELD_CONTROLS[field]);
+  const control = controlOf(field);
   if (control) control.removeAttribute('aria-invalid');
 }
 
 export function clearErrors() {
-  for (const field of FIELDS) clearFieldError(field);
+  for (const field of allFields()) clearFieldError(field);
   setText(els.formError, '');
 }
 
 export function focusFirstError() {
-  for (const field of FIELDS) {
+  for (const field of allFields()) {
     const target = $(`error-${field}`);
     if (!target || !target.textContent) continue;
     if (field === 'sections') {
       const first = els.sectionOptions.querySelector('input[name="section"]') || els.audienceSections;
       first.focus();
     } else {
-      $(FIELD_CONTROLS[field]).focus();
+      const control = controlOf(field);
+      if (control) control.focus();
     }
     return;
   }

@@ -121,6 +121,9 @@ function historyRow(alert) {
     line.append(chooser(alert.correctsId, original ? (original.title || '(no title)') : 'an earlier alert'));
     titleCell.append(line);
   }
+  if (alert.winner != null) {
+    titleCell.append(el('span', 'test-winner', `Headline test: headline ${alert.winner} won`));
+  }
   const corrections = Array.isArray(alert.corrections) ? alert.corrections.map(String) : [];
   if (corrections.length > 0) {
     const line = el('span', 'corrections', corrections.length === 1 ? 'Corrected: ' : `Corrected ${corrections.length} times: `);

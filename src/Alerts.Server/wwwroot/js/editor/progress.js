@@ -6,6 +6,7 @@ import { $, el, setText, count, fmt, plural, parseDate, localDateTime, duration,
 import { audienceLabel } from './sections.js';
 import { kindLabel, refreshHistory, refreshStats } from './history.js';
 import { canCorrect, openCorrection } from './correct.js';
+import { renderRace, setUpRace } from './race.js';
 
 const POLL_MS = 500;
 const SLOW_POLL_MS = 5000;        // a scheduled alert more than a minute away
@@ -151,6 +152,7 @@ function renderProgressLoading() {
   els.correctButton.hidden = true;
   els.progressLinks.hidden = true;
   els.speed.hidden = true;
+  renderRace({});
 }
 
 function renderProgress(alert) {
@@ -211,6 +213,7 @@ function renderProgress(alert) {
   els.correctButton.hidden = !canCorrect(alert);
   renderLinks(alert);
   renderSpeed(alert);
+  renderRace(alert);
 }
 
 /** A correction names its original; an original lists its corrections (both open in this panel). */
@@ -302,6 +305,7 @@ async function onCancel() {
 
 export function setUpProgress() {
   els.cancelButton.addEventListener('click', onCancel);
+  setUpRace(() => { if (tracking) pollNow(tracking); });
   els.correctButton.addEventListener('click', () => {
     if (tracking && tracking.alert) openCorrection(tracking.alert);
   });
