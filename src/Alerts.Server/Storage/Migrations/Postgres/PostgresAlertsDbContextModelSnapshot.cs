@@ -111,6 +111,10 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<DateTime?>("DisplayedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("timestamp with time zone");
 
@@ -518,6 +522,9 @@ namespace Alerts.Storage.Migrations.Postgres
 
                     b.Property<DateTime?>("LastDigestAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("MaxPerDay")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Mode")
                         .IsRequired()

@@ -106,6 +106,10 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("DisplayedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("TEXT");
 
@@ -511,6 +515,9 @@ namespace Alerts.Storage.Migrations.Sqlite
 
                     b.Property<DateTime?>("LastDigestAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxPerDay")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Mode")
                         .IsRequired()

@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Alerts.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class FrequencyCap : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "MaxPerDay",
+                table: "subscriptions",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "HeldBy",
+                table: "deliveries",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "MaxPerDay",
+                table: "subscriptions");
+
+            migrationBuilder.DropColumn(
+                name: "HeldBy",
+                table: "deliveries");
+        }
+    }
+}
