@@ -60,5 +60,7 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.HasIndex(d => new { d.SubscriptionId, d.ArticleId });
         builder.HasIndex(d => new { d.Outcome, d.HeldUntil });
         builder.HasIndex(d => d.At);
+        // The daily limit counts a batch's capped readers' article pushes since their local midnight.
+        builder.HasIndex(d => new { d.SubscriptionId, d.At }).HasFilter("\"ArticleId\" IS NOT NULL");
     }
 }

@@ -138,6 +138,9 @@ namespace Alerts.Storage.Migrations.Postgres
 
                     b.HasIndex("SubscriptionId", "ArticleId");
 
+                    b.HasIndex("SubscriptionId", "At")
+                        .HasFilter("\"ArticleId\" IS NOT NULL");
+
                     b.ToTable("deliveries", (string)null);
                 });
 

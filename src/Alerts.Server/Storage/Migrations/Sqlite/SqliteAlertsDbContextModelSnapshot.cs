@@ -133,6 +133,9 @@ namespace Alerts.Storage.Migrations.Sqlite
 
                     b.HasIndex("SubscriptionId", "ArticleId");
 
+                    b.HasIndex("SubscriptionId", "At")
+                        .HasFilter("\"ArticleId\" IS NOT NULL");
+
                     b.ToTable("deliveries", (string)null);
                 });
 

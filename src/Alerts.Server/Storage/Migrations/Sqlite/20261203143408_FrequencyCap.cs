@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Alerts.Storage.Migrations.Postgres
+namespace Alerts.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class FrequencyCap : Migration
@@ -13,20 +13,30 @@ namespace Alerts.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<int>(
                 name: "MaxPerDay",
                 table: "subscriptions",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "HeldBy",
                 table: "deliveries",
-                type: "character varying(16)",
+                type: "TEXT",
                 maxLength: 16,
                 nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_deliveries_SubscriptionId_At",
+                table: "deliveries",
+                columns: new[] { "SubscriptionId", "At" },
+                filter: "\"ArticleId\" IS NOT NULL");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_deliveries_SubscriptionId_At",
+                table: "deliveries");
+
             migrationBuilder.DropColumn(
                 name: "MaxPerDay",
                 table: "subscriptions");
