@@ -43,6 +43,7 @@ public sealed class DailyLimitManagementTests(BrowserFixture fixture) : IClassFi
         await limit.SelectOptionAsync("");
         await page.ClickAsync("#save-button");
         await Expect(page.Locator("#status-message")).ToHaveAttributeAsync("data-state", "saved");
+        await Expect(page.Locator(".alerts-summary__details")).Not.ToContainTextAsync("article alerts a day");
         var (_, cleared) = await fixture.GetSubscriptionAsync(id, token);
         Assert.Equal(JsonValueKind.Null, cleared.GetProperty("maxPerDay").ValueKind);
         await page.ReloadAsync();
