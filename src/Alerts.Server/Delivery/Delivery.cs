@@ -7,8 +7,9 @@ namespace Alerts.Delivery;
 /// Claimed: a worker holds it and is about to push (until its lease ends). Retrying: the push service
 /// asked us to come back later; a delayed retry batch is in the outbox. The rest are final: Sent, Failed
 /// (the push service refused it), Gone (404/410 or unsubscribed meanwhile), Expired (the TTL ran out
-/// first), Held (waiting for the end of the reader's quiet hours, or of their day past their daily limit) and Released (a held push that went out
-/// after them, in a notification of its own for that reader: see Digests/HeldDeliveryReleaser).
+/// first), Held (waiting for the end of the reader's quiet hours, or of their day past their daily
+/// limit) and Released (a held push that went out after them, in a notification of its own for that
+/// reader: see Digests/HeldDeliveryReleaser).
 /// </summary>
 public enum DeliveryOutcome { Sent, Failed, Gone, Held, Released, Claimed, Retrying, Expired }
 

@@ -1,4 +1,5 @@
 using Alerts.Delivery;
+using Alerts.Digests;
 using Alerts.Notifications;
 
 namespace Alerts.UnitTests.Delivery;
@@ -76,4 +77,10 @@ public sealed class DailyLimitTests
     [InlineData(NotificationKind.Correction, null, false)]
     public void Only_articles_from_the_CMS_count_and_wait(NotificationKind kind, string? articleId, bool applies) =>
         Assert.Equal(applies, DailyLimit.Applies(new Notification { Kind = kind, ArticleId = articleId, Title = "t", Body = "b", Url = "https://news.example/a" }));
+
+    [Theory]
+    [InlineData(1, "1 more story past your daily limit")]
+    [InlineData(3, "3 more stories past your daily limit")]
+    public void The_release_says_how_many_more_stories(int count, string title) =>
+        Assert.Equal(title, DigestComposer.DailyLimitTitle(count));
 }

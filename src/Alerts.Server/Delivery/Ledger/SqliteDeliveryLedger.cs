@@ -56,7 +56,7 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
                 }
             }
             await transaction.CommitAsync(cancellationToken);
-            return claimedIds.Select(id => details.GetValueOrDefault(id) ?? new ClaimedReader(id, null, null, null, null, 0, null)).ToList();
+            return claimedIds.Select(id => details.GetValueOrDefault(id) ?? new ClaimedReader(id, null, null, null, null, 0)).ToList();
         }
         finally
         {
