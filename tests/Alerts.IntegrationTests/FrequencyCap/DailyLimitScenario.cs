@@ -80,7 +80,8 @@ internal static class DailyLimitScenario
     }
 
     /// <summary>Subscribes with a daily limit (the shared helper has no such option), returning the 201 body.</summary>
-    public static async Task<JsonElement> SubscribeAsync(AlertsServer server, FakePushService push, TestSubscriber subscriber, string[] sections, string timeZone, int? maxPerDay)
+    public static async Task<JsonElement> SubscribeAsync(
+        AlertsServer server, FakePushService push, TestSubscriber subscriber, string[] sections, string timeZone, int? maxPerDay, object? quietHours = null)
     {
         var response = await server.CreateClient().PostAsJsonAsync("/api/subscriptions", new
         {
@@ -88,6 +89,7 @@ internal static class DailyLimitScenario
             sections,
             delivery = new { mode = "instant" },
             timeZone,
+            quietHours,
             maxPerDay,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -103,18 +105,19 @@ internal static class DailyLimitScenario
         return offset == 0 ? "Etc/UTC" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.Abs(offset).ToString(CultureInfo.InvariantCulture);
     }
 
-    private static async Task PostArticleAsync(AlertsServer server, FakeTimeProvider clock, string articleId, string title, int minutesAfterNow, bool breaking = false)
+    public static async Task PostArticleAsync(
+        AlertsServer server, FakeTimeProvider clock, string articleId, string title, int minutesAfterNow, bool breaking = false, string section = "world")
     {
         var response = await server.Editor().PostAsJsonAsync("/api/articles", new
         {
-            articleId, title, summary = "The full story on the site.", url = $"https://news.example/world/{articleId}", sections = new[] { "world" },
+            articleId, title, summary = "The full story on the site.", url = $"https://news.example/{section}/{articleId}", sections = new[] { section },
             publishedAt = clock.GetUtcNow().AddMinutes(minutesAfterNow), breaking,
         });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
-    private static Task<JsonElement> WaitUntilDoneAsync(AlertsServer server, string title) =>
+    public static Task<JsonElement> WaitUntilDoneAsync(AlertsServer server, string title) =>
         server.WaitForNotificationAsync(n => n.GetProperty("title").GetString() == title && n.GetProperty("status").GetString() == "done", Timeout);
 
-    private static string? Title(ReceivedPush push) => push.Payload.GetProperty("title").GetString();
+    public static string? Title(ReceivedPush push) => push.Payload.GetProperty("title").GetString();
 }
