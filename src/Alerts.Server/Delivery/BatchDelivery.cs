@@ -70,7 +70,8 @@ public sealed class BatchDelivery(
 
         var write = new LedgerWrite();
         var results = Channel.CreateUnbounded<PushAttemptResult>(new UnboundedChannelOptions { SingleReader = true });
-        var toSend = Triage(notification, claimed, write, out var failing, out var handBack);
+        var atLimit = await DailyLimit.ReachedAsync(db, notification, claimed, Now, cancellationToken);
+        var toSend = Triage(notification, claimed, atLimit, write, out var failing, out var handBack);
         var sending = SendAllAsync(toSend, PayloadFor, RequestFor, notification.ExpiresAt, results.Writer);
 
         // Outcomes are recorded while the rest are still being sent: every RecordEvery results, or when none
@@ -95,7 +96,9 @@ public sealed class BatchDelivery(
     }
 
     /// <summary>Sorts the claimed readers: outcomes known without a push go straight into the write.</summary>
-    private List<PushRecipient> Triage(Notification notification, IReadOnlyList<ClaimedReader> claimed, LedgerWrite write, out HashSet<Guid> failing, out List<Guid> handBack)
+    /// <param name="atLimit">Readers already sent their daily limit of articles (see <see cref="DailyLimit"/>).</param>
+    private List<PushRecipient> Triage(
+        Notification notification, IReadOnlyList<ClaimedReader> claimed, HashSet<Guid> atLimit, LedgerWrite write, out HashSet<Guid> failing, out List<Guid> handBack)
     {
         var now = Now;
         var expiresAt = notification.ExpiresAt;
@@ -112,7 +115,10 @@ public sealed class BatchDelivery(
                 handBack.Add(reader.SubscriptionId);
             // Quiet hours hold articles (not breaking alerts or digests) until they end.
             else if (notification.Kind == NotificationKind.Article && QuietHours.EndIfQuiet(reader.QuietFrom, reader.QuietTo, reader.TimeZone ?? "UTC", now) is { } until)
-                write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Held, until));
+                write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Held, until, HeldBy: HoldReason.QuietHours));
+            // Past the reader's daily limit, articles wait for the end of their day and go out folded.
+            else if (atLimit.Contains(reader.SubscriptionId) && DailyLimit.Applies(notification))
+                write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Held, DailyLimit.HeldUntil(reader.QuietFrom, reader.QuietTo, reader.TimeZone ?? "UTC", now), HeldBy: HoldReason.DailyLimit));
             else
             {
                 toSend.Add(recipient);

@@ -7,10 +7,14 @@ namespace Alerts.Delivery;
 /// Claimed: a worker holds it and is about to push (until its lease ends). Retrying: the push service
 /// asked us to come back later; a delayed retry batch is in the outbox. The rest are final: Sent, Failed
 /// (the push service refused it), Gone (404/410 or unsubscribed meanwhile), Expired (the TTL ran out
-/// first), Held (waiting for the end of the reader's quiet hours) and Released (a held push that went out
-/// after them, in a notification of its own for that reader: see Digests/HeldDeliveryReleaser).
+/// first), Held (waiting for the end of the reader's quiet hours, or of their day past their daily
+/// limit) and Released (a held push that went out after them, in a notification of its own for that
+/// reader: see Digests/HeldDeliveryReleaser).
 /// </summary>
 public enum DeliveryOutcome { Sent, Failed, Gone, Held, Released, Claimed, Retrying, Expired }
+
+/// <summary>Why a push is <see cref="DeliveryOutcome.Held"/>: the release says "N more stories" for the daily limit.</summary>
+public enum HoldReason { QuietHours, DailyLimit }
 
 /// <summary>
 /// The delivery ledger: one row per notification and subscription, written before the push is sent
@@ -24,8 +28,10 @@ public sealed class Delivery
     public DeliveryOutcome Outcome { get; set; }
     public string? ArticleId { get; set; }
     public DateTime At { get; set; }
-    /// <summary>For <see cref="DeliveryOutcome.Held"/>: the end of the reader's quiet hours (UTC).</summary>
+    /// <summary>For <see cref="DeliveryOutcome.Held"/>: the end of the reader's quiet hours or day (UTC).</summary>
     public DateTime? HeldUntil { get; set; }
+    /// <summary>For <see cref="DeliveryOutcome.Held"/>: why; null (rows held before the daily limit existed) means quiet hours.</summary>
+    public HoldReason? HeldBy { get; set; }
     /// <summary>Who holds a <see cref="DeliveryOutcome.Claimed"/> row: outcomes are written only under the same token.</summary>
     public Guid? ClaimToken { get; set; }
     /// <summary>A claim not completed by then (its worker died) may be taken again.</summary>
@@ -53,8 +59,11 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.Property(d => d.Outcome).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.ArticleId).HasMaxLength(200);
         builder.Property(d => d.Host).HasMaxLength(255);
+        builder.Property(d => d.HeldBy).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(d => new { d.SubscriptionId, d.ArticleId });
         builder.HasIndex(d => new { d.Outcome, d.HeldUntil });
         builder.HasIndex(d => d.At);
+        // The daily limit counts a batch's capped readers' article pushes since their local midnight.
+        builder.HasIndex(d => new { d.SubscriptionId, d.At }).HasFilter("\"ArticleId\" IS NOT NULL");
     }
 }

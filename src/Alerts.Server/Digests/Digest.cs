@@ -9,6 +9,8 @@ public enum DigestKind
     Scheduled,
     /// <summary>Articles held in an instant subscriber's quiet hours, sent when they end.</summary>
     QuietHours,
+    /// <summary>Articles held past an instant subscriber's daily limit, sent at the end of their day.</summary>
+    DailyLimit,
 }
 
 /// <summary>

@@ -31,6 +31,10 @@ public static class DigestComposer
     /// <summary>"3 stories while you were away", for articles held through quiet hours.</summary>
     public static string QuietHoursTitle(int storyCount) => $"{Stories(storyCount)} while you were away";
 
+    /// <summary>"3 more stories past your daily limit", for articles held past the reader's maxPerDay.</summary>
+    public static string DailyLimitTitle(int storyCount) =>
+        storyCount == 1 ? "1 more story past your daily limit" : $"{storyCount} more stories past your daily limit";
+
     /// <summary>The top headlines, one a line, newest first.</summary>
     public static string Body(IEnumerable<string> headlines, int count)
     {

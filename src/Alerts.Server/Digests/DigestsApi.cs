@@ -28,7 +28,7 @@ public static class DigestsApi
         var articleIds = await db.DigestStories.AsNoTracking().Where(s => s.DigestId == id).OrderBy(s => s.Position)
             .Select(s => s.ArticleId).ToListAsync(cancellationToken);
         var stories = await PersonalNotifications.StoriesAsync(db, articleIds, cancellationToken);
-        var kind = digest.Kind == DigestKind.QuietHours ? "quiet-hours" : "digest";
+        var kind = digest.Kind switch { DigestKind.QuietHours => "quiet-hours", DigestKind.DailyLimit => "daily-limit", _ => "digest" };
         return TypedResults.Ok(new DigestView(digest.Id, kind, digest.Title ?? "Your news digest", digest.CreatedAt, stories));
     }
 }

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Digests;
 
 /// <summary>
-/// The recurring job that ends quiet hours: articles held for a reader go out once their quiet hours
-/// are over — one held article as itself, several folded into one "3 new stories while you were away"
-/// notification that opens the list on /digest/{id}. Each release is a notification for that reader
+/// The recurring job that ends holds: articles held for a reader go out once their quiet hours are
+/// over, or their day is (past their daily limit) — one held article as itself, several folded into one
+/// "3 new stories while you were away" (or "3 more stories past your daily limit") notification that
+/// opens the list on /digest/{id}. Each release is a notification for that reader
 /// alone, through the same batch delivery as everything else.
 /// </summary>
 public sealed class HeldDeliveryReleaser(
@@ -57,7 +58,7 @@ public sealed class HeldDeliveryReleaser(
         var db = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
         var held = await db.Deliveries.AsNoTracking()
             .Where(d => d.SubscriptionId == subscriptionId && d.Outcome == DeliveryOutcome.Held && d.HeldUntil <= now)
-            .Select(d => new { d.NotificationId, d.HeldUntil }).ToListAsync(cancellationToken);
+            .Select(d => new { d.NotificationId, d.HeldUntil, d.HeldBy }).ToListAsync(cancellationToken);
         if (held.Count == 0) return false;
         var heldIds = held.Select(h => h.NotificationId).ToList();
 
@@ -84,7 +85,13 @@ public sealed class HeldDeliveryReleaser(
         originals = originals.OrderByDescending(n => n.ArticleId is { } a && publishedAt.TryGetValue(a, out var at) ? at : n.CreatedAt).ToList();
 
         var id = Guid.CreateVersion7();
-        var periodStart = held.Max(h => h.HeldUntil!.Value);
+        // Holds past the daily limit (maybe with quiet-hours ones due at the same time) fold into "N more stories".
+        var pastLimit = held.Any(h => h.HeldBy == HoldReason.DailyLimit);
+        var createdBy = pastLimit ? "daily-limit" : "quiet-hours";
+        // Every daily-limit hold of a time zone ends at the same midnight, so one that was recorded just after a
+        // run took the others would meet that run's digest under the same key: the release time keeps them apart
+        // (the Held → Released claim is what makes each release happen once).
+        var periodStart = pastLimit ? now : held.Max(h => h.HeldUntil!.Value);
         Notification? notification = null;
         if (originals.Count == 1)
         {
@@ -94,7 +101,7 @@ public sealed class HeldDeliveryReleaser(
                 Id = id, Kind = original.Kind, Status = NotificationStatus.Queued,
                 Title = original.Title, Body = original.Body, Url = original.Url, ImageUrl = original.ImageUrl,
                 Sections = original.Sections, TtlSeconds = original.TtlSeconds, Urgency = original.Urgency, Topic = original.Topic,
-                CreatedAt = now, CreatedBy = "quiet-hours",
+                CreatedAt = now, CreatedBy = createdBy,
             };
         }
         else if (originals.Count > 1)
@@ -102,18 +109,18 @@ public sealed class HeldDeliveryReleaser(
             notification = new Notification
             {
                 Id = id, Kind = NotificationKind.Digest, Status = NotificationStatus.Queued,
-                Title = DigestComposer.QuietHoursTitle(originals.Count),
+                Title = pastLimit ? DigestComposer.DailyLimitTitle(originals.Count) : DigestComposer.QuietHoursTitle(originals.Count),
                 Body = DigestComposer.Body(originals.Select(n => n.Title), options.Value.HeadlinesInBody),
                 Url = links.Digest(id),
                 ImageUrl = originals.Select(n => n.ImageUrl).FirstOrDefault(u => u is not null),
                 Sections = Notification.JoinSections(originals.SelectMany(n => n.SectionList ?? []).Distinct()),
                 TtlSeconds = push.Value.ArticleTtlSeconds, Urgency = PushUrgency.Normal,
-                CreatedAt = now, CreatedBy = "quiet-hours",
+                CreatedAt = now, CreatedBy = createdBy,
             };
         }
         var digest = new Digest
         {
-            Id = id, NotificationId = id, SubscriptionId = subscriptionId, Kind = DigestKind.QuietHours, PeriodStart = periodStart, CreatedAt = now,
+            Id = id, NotificationId = id, SubscriptionId = subscriptionId, Kind = pastLimit ? DigestKind.DailyLimit : DigestKind.QuietHours, PeriodStart = periodStart, CreatedAt = now,
             Stories = stories.Select((s, i) => new DigestStory { DigestId = id, Position = i, ArticleId = s.ArticleId }).ToList(),
         };
 

@@ -21,7 +21,8 @@ public sealed record SubscribeRequest(
     DeliveryJson? Delivery,
     QuietHoursJson? QuietHours,
     string? TimeZone,
-    bool? Paused);
+    bool? Paused,
+    int? MaxPerDay = null);
 
 public sealed record PushTarget(string Endpoint, string P256dh, string Auth);
 
@@ -34,7 +35,8 @@ public sealed record SubscriptionPreferences(
     TimeOnly? QuietFrom,
     TimeOnly? QuietTo,
     string TimeZone,
-    bool Paused);
+    bool Paused,
+    int? MaxPerDay = null);
 
 /// <summary>Checks a subscribe body field by field, so the answer names every field that is wrong.</summary>
 public sealed class SubscriptionValidator(SectionCatalog sections, PushEndpointPolicy endpoints)
@@ -140,7 +142,10 @@ public sealed class SubscriptionValidator(SectionCatalog sections, PushEndpointP
         if (timeZone.Length > SubscriptionLimits.TimeZoneLength || !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
             errors.Add("timeZone", $"'{Truncate(timeZone)}' is not an IANA time zone such as Asia/Karachi");
 
-        return errors.Any ? null : new SubscriptionPreferences(chosen, mode, frequency, at, quietFrom, quietTo, timeZone, request.Paused ?? false);
+        if (request.MaxPerDay is < SubscriptionLimits.MinPerDay or > SubscriptionLimits.MaxPerDay)
+            errors.Add("maxPerDay", $"must be from {SubscriptionLimits.MinPerDay} to {SubscriptionLimits.MaxPerDay} article alerts a day, or null for no limit");
+
+        return errors.Any ? null : new SubscriptionPreferences(chosen, mode, frequency, at, quietFrom, quietTo, timeZone, request.Paused ?? false, request.MaxPerDay);
     }
 
     private static TimeOnly? ParseTime(string? value, string field, bool required, ValidationErrors errors)

@@ -33,6 +33,11 @@ public sealed class Subscription
     public TimeOnly? QuietTo { get; set; }
     public required string TimeZone { get; set; }
     public bool Paused { get; set; }
+    /// <summary>
+    /// At most this many article pushes a local day (1–50); past it articles wait for the end of the
+    /// reader's day and go out folded into one notification. Null: no limit.
+    /// </summary>
+    public int? MaxPerDay { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     /// <summary>Failures (other 4xx answers) in a row; a subscription failing repeatedly is removed.</summary>
@@ -88,4 +93,6 @@ public static class SubscriptionLimits
     public const int SectionIdLength = 64;
     public const int TimeZoneLength = 64;
     public const int MaxSections = 64;
+    public const int MinPerDay = 1;
+    public const int MaxPerDay = 50;
 }

@@ -119,6 +119,7 @@ public sealed class SubscriptionRegistry(AlertsDbContext db, TimeProvider time)
         subscription.QuietTo = preferences.QuietTo;
         subscription.TimeZone = preferences.TimeZone;
         subscription.Paused = preferences.Paused;
+        subscription.MaxPerDay = preferences.MaxPerDay;
         subscription.UpdatedAt = now;
         if (scheduleChanged || subscription.NextDigestAt is null)
             subscription.NextDigestAt = Digests.DigestSchedule.NextDue(subscription, now);

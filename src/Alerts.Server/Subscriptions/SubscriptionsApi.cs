@@ -12,7 +12,7 @@ public sealed record QuietHoursView(string From, string To);
 
 public sealed record SubscriptionView(
     Guid Id, string? Token, IReadOnlyList<string> Sections, DeliveryView Delivery, QuietHoursView? QuietHours,
-    string TimeZone, bool Paused, DateTime CreatedAt, IReadOnlyList<MuteView> Mutes);
+    string TimeZone, bool Paused, DateTime CreatedAt, IReadOnlyList<MuteView> Mutes, int? MaxPerDay);
 
 public static class SubscriptionsApi
 {
@@ -34,7 +34,7 @@ public static class SubscriptionsApi
         new DeliveryView(s.Mode == DeliveryMode.Instant ? "instant" : "digest",
             s.DigestFrequency?.ToString().ToLowerInvariant(), s.DigestAt?.ToString("HH:mm")),
         s.QuietFrom is { } from && s.QuietTo is { } to ? new QuietHoursView(from.ToString("HH:mm"), to.ToString("HH:mm")) : null,
-        s.TimeZone, s.Paused, s.CreatedAt, mutes ?? []);
+        s.TimeZone, s.Paused, s.CreatedAt, mutes ?? [], s.MaxPerDay);
 
     private static async Task<Results<Created<SubscriptionView>, Ok<SubscriptionView>, ProblemHttpResult>> Subscribe(
         SubscribeRequest? request, HttpRequest http, SubscriptionValidator validator, SubscriptionRegistry registry, CancellationToken cancellationToken)

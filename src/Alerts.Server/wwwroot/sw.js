@@ -262,6 +262,7 @@
       delivery: source.delivery || { mode: 'instant' },
       quietHours: source.quietHours || null,
       timeZone: source.timeZone || 'UTC',
+      maxPerDay: typeof source.maxPerDay === 'number' ? source.maxPerDay : null,
       paused: !!source.paused
     };
   }

@@ -8,11 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Alerts.Delivery.Ledger;
 
 /// <summary>A claimed reader; <see cref="Recipient"/> is null when the subscription was deleted after planning.</summary>
-public sealed record ClaimedReader(Guid SubscriptionId, PushRecipient? Recipient, TimeOnly? QuietFrom, TimeOnly? QuietTo, string? TimeZone, int ConsecutiveFailures);
+public sealed record ClaimedReader(
+    Guid SubscriptionId, PushRecipient? Recipient, TimeOnly? QuietFrom, TimeOnly? QuietTo, string? TimeZone, int ConsecutiveFailures, int? MaxPerDay = null);
 
 /// <param name="AnsweredAt">When the push service answered (Sent, Gone, Failed after an answer); null otherwise.</param>
 /// <param name="Host">The push service host of the reader's endpoint, for per-service statistics.</param>
-public sealed record LedgerEntry(Guid SubscriptionId, DeliveryOutcome Outcome, DateTime? HeldUntil = null, DateTime? AnsweredAt = null, string? Host = null);
+/// <param name="HeldBy">Why a Held push waits.</param>
+public sealed record LedgerEntry(
+    Guid SubscriptionId, DeliveryOutcome Outcome, DateTime? HeldUntil = null, DateTime? AnsweredAt = null, string? Host = null, HoldReason? HeldBy = null);
 
 /// <summary>Everything one step of a batch writes, in one round trip on PostgreSQL and one transaction everywhere.</summary>
 public sealed class LedgerWrite
@@ -80,10 +83,11 @@ public abstract class DeliveryLedger(AlertsDbContext db)
         reader.IsDBNull(4) ? null : reader.GetFieldValue<TimeOnly>(4),
         reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeOnly>(5),
         reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.IsDBNull(7) ? 0 : reader.GetInt32(7));
+        reader.IsDBNull(7) ? 0 : reader.GetInt32(7),
+        reader.IsDBNull(8) ? null : reader.GetInt32(8));
 
     protected const string SubscriptionColumns =
-        """s."Endpoint", s."P256dh", s."Auth", s."QuietFrom", s."QuietTo", s."TimeZone", s."ConsecutiveFailures" """;
+        """s."Endpoint", s."P256dh", s."Auth", s."QuietFrom", s."QuietTo", s."TimeZone", s."ConsecutiveFailures", s."MaxPerDay" """;
 
     /// <summary>Insert the claims, or take over rows waiting for this attempt or left by a worker whose lease ended.</summary>
     protected const string ClaimConflict = """

@@ -81,8 +81,8 @@ internal sealed class PostgresDeliveryLedger(AlertsDbContext db) : DeliveryLedge
             await using var batch = new NpgsqlBatch(connection);
             var outcomes = new NpgsqlBatchCommand("""
                 WITH written AS (
-                  UPDATE deliveries AS d SET "Outcome" = v.o, "HeldUntil" = v.h, "At" = @now, "LeaseUntil" = NULL, "AnsweredAt" = v.a, "Host" = v.host
-                  FROM unnest(@subs, @outcomes, @held, @answered, @hosts) AS v(s, o, h, a, host)
+                  UPDATE deliveries AS d SET "Outcome" = v.o, "HeldUntil" = v.h, "HeldBy" = v.hb, "At" = @now, "LeaseUntil" = NULL, "AnsweredAt" = v.a, "Host" = v.host
+                  FROM unnest(@subs, @outcomes, @held, @heldby, @answered, @hosts) AS v(s, o, h, hb, a, host)
                   WHERE d."NotificationId" = @n AND d."SubscriptionId" = v.s AND d."ClaimToken" = @token AND d."Outcome" = 'Claimed'
                   RETURNING v.o AS o)
                 UPDATE notifications SET
@@ -102,6 +102,10 @@ internal sealed class PostgresDeliveryLedger(AlertsDbContext db) : DeliveryLedge
             outcomes.Parameters.Add(new NpgsqlParameter("held", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
             {
                 Value = write.Entries.Select(e => e.HeldUntil).ToArray(),
+            });
+            outcomes.Parameters.Add(new NpgsqlParameter("heldby", NpgsqlDbType.Array | NpgsqlDbType.Varchar)
+            {
+                Value = write.Entries.Select(e => e.HeldBy?.ToString()).ToArray(),
             });
             outcomes.Parameters.Add(new NpgsqlParameter("answered", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
             {

@@ -99,9 +99,9 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var written = new List<DeliveryOutcome>();
             await using (var update = Command(connection, transaction, """
-                UPDATE deliveries AS d SET "Outcome" = v.o, "HeldUntil" = v.h, "At" = @now, "LeaseUntil" = NULL, "AnsweredAt" = v.a, "Host" = v.host
+                UPDATE deliveries AS d SET "Outcome" = v.o, "HeldUntil" = v.h, "HeldBy" = v.hb, "At" = @now, "LeaseUntil" = NULL, "AnsweredAt" = v.a, "Host" = v.host
                 FROM (SELECT json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS o, json_extract(value, '$[2]') AS h,
-                        json_extract(value, '$[3]') AS a, json_extract(value, '$[4]') AS host FROM json_each(@rows)) AS v
+                        json_extract(value, '$[3]') AS a, json_extract(value, '$[4]') AS host, json_extract(value, '$[5]') AS hb FROM json_each(@rows)) AS v
                 WHERE d."NotificationId" = @n AND d."SubscriptionId" = v.s AND d."ClaimToken" = @token AND d."Outcome" = 'Claimed'
                 RETURNING "Outcome"
                 """))
@@ -109,7 +109,7 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
                 Add(update, "n", notificationId);
                 Add(update, "now", now);
                 Add(update, "token", token);
-                Add(update, "rows", JsonSerializer.Serialize(write.Entries.Select(e => new[] { Text(e.SubscriptionId), e.Outcome.ToString(), e.HeldUntil is { } h ? Text(h) : null, e.AnsweredAt is { } a ? Text(a) : null, e.Host })));
+                Add(update, "rows", JsonSerializer.Serialize(write.Entries.Select(e => new[] { Text(e.SubscriptionId), e.Outcome.ToString(), e.HeldUntil is { } h ? Text(h) : null, e.AnsweredAt is { } a ? Text(a) : null, e.Host, e.HeldBy?.ToString() })));
                 await using var reader = await update.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) written.Add(Enum.Parse<DeliveryOutcome>(reader.GetString(0)));
             }

@@ -111,6 +111,10 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<DateTime?>("DisplayedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("timestamp with time zone");
 
@@ -126,6 +130,9 @@ namespace Alerts.Storage.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("Variant")
+                        .HasColumnType("integer");
+
                     b.HasKey("NotificationId", "SubscriptionId");
 
                     b.HasIndex("At");
@@ -133,6 +140,9 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.HasIndex("Outcome", "HeldUntil");
 
                     b.HasIndex("SubscriptionId", "ArticleId");
+
+                    b.HasIndex("SubscriptionId", "At")
+                        .HasFilter("\"ArticleId\" IS NOT NULL");
 
                     b.ToTable("deliveries", (string)null);
                 });
@@ -278,6 +288,32 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.ToTable("click_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Alerts.Notifications.HeadlineVariant", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Targeted")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("NotificationId", "Number");
+
+                    b.ToTable("notification_variants", (string)null);
+                });
+
             modelBuilder.Entity("Alerts.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -311,6 +347,12 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("DecideAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Displayed")
                         .HasColumnType("integer");
@@ -360,12 +402,21 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<int>("Sent")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
                     b.Property<int>("Targeted")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("TestSample")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("ThrottlePerMinute")
                         .HasColumnType("integer");
 
                     b.Property<string>("Title")
@@ -389,6 +440,9 @@ namespace Alerts.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
+
+                    b.Property<int?>("Winner")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -519,6 +573,9 @@ namespace Alerts.Storage.Migrations.Postgres
                     b.Property<DateTime?>("LastDigestAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("MaxPerDay")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Mode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -602,6 +659,15 @@ namespace Alerts.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Notifications.HeadlineVariant", b =>
+                {
+                    b.HasOne("Alerts.Notifications.Notification", null)
+                        .WithMany("Variants")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -628,6 +694,11 @@ namespace Alerts.Storage.Migrations.Postgres
             modelBuilder.Entity("Alerts.Digests.Digest", b =>
                 {
                     b.Navigation("Stories");
+                });
+
+            modelBuilder.Entity("Alerts.Notifications.Notification", b =>
+                {
+                    b.Navigation("Variants");
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>

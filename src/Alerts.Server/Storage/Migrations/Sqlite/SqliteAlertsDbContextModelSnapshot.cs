@@ -106,6 +106,10 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("DisplayedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("HeldUntil")
                         .HasColumnType("TEXT");
 
@@ -121,6 +125,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Variant")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("NotificationId", "SubscriptionId");
 
                     b.HasIndex("At");
@@ -128,6 +135,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.HasIndex("Outcome", "HeldUntil");
 
                     b.HasIndex("SubscriptionId", "ArticleId");
+
+                    b.HasIndex("SubscriptionId", "At")
+                        .HasFilter("\"ArticleId\" IS NOT NULL");
 
                     b.ToTable("deliveries", (string)null);
                 });
@@ -273,6 +283,32 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.ToTable("click_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Alerts.Notifications.HeadlineVariant", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Targeted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NotificationId", "Number");
+
+                    b.ToTable("notification_variants", (string)null);
+                });
+
             modelBuilder.Entity("Alerts.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -305,6 +341,12 @@ namespace Alerts.Storage.Migrations.Sqlite
 
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecideAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Displayed")
@@ -355,12 +397,21 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<int>("Sent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Targeted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("TestSample")
+                        .HasColumnType("REAL");
+
+                    b.Property<int?>("ThrottlePerMinute")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
@@ -384,6 +435,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Winner")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -512,6 +566,9 @@ namespace Alerts.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("LastDigestAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxPerDay")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Mode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -595,6 +652,15 @@ namespace Alerts.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alerts.Notifications.HeadlineVariant", b =>
+                {
+                    b.HasOne("Alerts.Notifications.Notification", null)
+                        .WithMany("Variants")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alerts.Subscriptions.SectionMute", b =>
                 {
                     b.HasOne("Alerts.Subscriptions.Subscription", null)
@@ -621,6 +687,11 @@ namespace Alerts.Storage.Migrations.Sqlite
             modelBuilder.Entity("Alerts.Digests.Digest", b =>
                 {
                     b.Navigation("Stories");
+                });
+
+            modelBuilder.Entity("Alerts.Notifications.Notification", b =>
+                {
+                    b.Navigation("Variants");
                 });
 
             modelBuilder.Entity("Alerts.Subscriptions.Subscription", b =>

@@ -31,7 +31,8 @@ export function mountManage(options) {
   const unsubscribe = button('Unsubscribe', { id: 'unsubscribe-button', variant: 'danger' });
   const back = options.onBack ? button('Back', { variant: 'link', onclick: function () { if (!busy) options.onBack(); } }) : null;
   const form = createPreferencesForm({
-    id: 'manage-form', heading: 'Your notifications', headingLevel: options.headingLevel || 2, actions: [save, pause, unsubscribe, back]
+    id: 'manage-form', heading: 'Your notifications', headingLevel: options.headingLevel || 2, dailyLimit: true,
+    actions: [save, pause, unsubscribe, back]
   });
   const summary = createSummary({});
   const muted = createMutes({ headingLevel: options.headingLevel || 2, onLift: lift, onMute: muteForADay });

@@ -1,12 +1,14 @@
 /*
  * The reader's choices: which sections, how often (instant, daily or hourly digest), quiet hours,
- * paused. Reading them from the API, describing them in words, and the chooser form that edits them.
+ * a daily limit on article alerts, paused. Reading them from the API, describing them in words, and the chooser form that edits them.
  */
 import { el, button } from './ui.js';
 
 const DEFAULT_DIGEST_TIME = '08:00';
 const DEFAULT_QUIET_FROM = '22:00';
 const DEFAULT_QUIET_TO = '07:00';
+/** The limits offered; the API takes any whole number from 1 to 50 (a value set elsewhere is shown too). */
+const DAILY_LIMITS = [1, 2, 3, 5, 10, 20, 50];
 
 /** "World", "World and Sports", "Pakistan, World and Sports". */
 function joinNames(names) {
@@ -42,6 +44,12 @@ function normalizeDelivery(delivery) {
   return { mode: 'digest', frequency: 'daily', at: hhmm(delivery.at) || DEFAULT_DIGEST_TIME };
 }
 
+/** A whole number from 1 to 50, else null (no limit). */
+function normalizeMaxPerDay(value) {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 50 ? n : null;
+}
+
 function normalizeQuietHours(quietHours) {
   if (!quietHours || !hhmm(quietHours.from) || !hhmm(quietHours.to)) return null;
   return { from: hhmm(quietHours.from), to: hhmm(quietHours.to) };
@@ -56,6 +64,7 @@ export function pickPreferences(source, fallback) {
     delivery: normalizeDelivery(s.delivery || f.delivery),
     quietHours: normalizeQuietHours(s.quietHours !== undefined ? s.quietHours : f.quietHours),
     timeZone: s.timeZone || f.timeZone || browserTimeZone(),
+    maxPerDay: normalizeMaxPerDay(s.maxPerDay !== undefined ? s.maxPerDay : f.maxPerDay),
     paused: typeof s.paused === 'boolean' ? s.paused : !!f.paused
   };
 }
@@ -80,6 +89,11 @@ export function sectionNamer(sections) {
   return function (id) { return names[id] || id; };
 }
 
+/** "1 article alert a day", "5 article alerts a day". */
+function describeLimit(limit) {
+  return limit + (limit === 1 ? ' article alert a day' : ' article alerts a day');
+}
+
 export function createSummary(options) {
   const text = el('p', { className: 'alerts-summary__text' });
   const details = el('p', { className: 'alerts-summary__details' });
@@ -100,6 +114,9 @@ export function createSummary(options) {
         notes.push('Quiet hours from ' + preferences.quietHours.from + ' to ' + preferences.quietHours.to +
           ' (' + (preferences.timeZone || browserTimeZone()) + '); breaking news still comes through.');
       }
+      if (preferences.maxPerDay) {
+        notes.push('At most ' + describeLimit(preferences.maxPerDay) + '; the rest come together at the end of your day.');
+      }
       if (preferences.paused) notes.push('Notifications are paused.');
       details.textContent = notes.join(' ');
       details.hidden = notes.length === 0;
@@ -109,8 +126,9 @@ export function createSummary(options) {
 
 /**
  * The chooser: a checkbox per section, instant alerts / daily digest (+ digest time) / hourly
- * digest, and optional quiet hours. Ids: #section-<id>, #delivery-instant|daily|hourly,
- * #digest-time, #quiet-hours, #quiet-from, #quiet-to.
+ * digest, optional quiet hours and, with config.dailyLimit, a daily limit on article alerts.
+ * Ids: #section-<id>, #delivery-instant|daily|hourly, #digest-time, #quiet-hours, #quiet-from,
+ * #quiet-to, #max-per-day.
  */
 export function createPreferencesForm(config) {
   const headingTag = 'h' + Math.min(Math.max(config.headingLevel || 3, 2), 6);
@@ -162,10 +180,29 @@ export function createPreferencesForm(config) {
     ])
   ]);
 
+  // Without the control (the subscribe flow) a limit the reader already set is kept as it was.
+  let keptLimit = null;
+  const limitPicker = config.dailyLimit
+    ? el('select', { id: 'max-per-day', name: 'maxPerDay', className: 'alerts-limit__select', 'aria-describedby': 'max-per-day-hint' })
+    : null;
+  function setLimitOptions(current) {
+    const values = DAILY_LIMITS.indexOf(current) === -1 && current ? DAILY_LIMITS.concat([current]).sort(function (a, b) { return a - b; }) : DAILY_LIMITS;
+    limitPicker.replaceChildren.apply(limitPicker, [el('option', { value: '', text: 'No limit' })].concat(values.map(function (n) {
+      return el('option', { value: String(n), text: 'At most ' + describeLimit(n) });
+    })));
+    limitPicker.value = current ? String(current) : '';
+  }
+  const limitGroup = limitPicker ? el('div', { className: 'alerts-fieldset alerts-limit' }, [
+    el('div', { className: 'alerts-field' }, [el('label', { for: 'max-per-day', text: 'Daily limit' }), limitPicker]),
+    el('p', { id: 'max-per-day-hint', className: 'alerts-hint',
+      text: 'Past this, the rest of the day\u2019s stories come together in one notification at the end of your day. Breaking news always comes through.' })
+  ]) : null;
+  if (limitPicker) setLimitOptions(null);
+
   const timeZoneNote = el('p', { className: 'alerts-timezone' });
   const actions = el('div', { className: 'alerts-actions' }, config.actions || []);
   const form = el('form', { id: config.id, className: 'alerts-form', novalidate: true, 'aria-labelledby': heading.id }, [
-    heading, sectionsGroup, deliveryGroup, quietGroup, timeZoneNote, actions
+    heading, sectionsGroup, deliveryGroup, quietGroup, limitGroup, timeZoneNote, actions
   ]);
 
   function sync() {
@@ -208,6 +245,8 @@ export function createPreferencesForm(config) {
         quietFrom.value = quietHours.from;
         quietTo.value = quietHours.to;
       }
+      keptLimit = normalizeMaxPerDay(preferences.maxPerDay);
+      if (limitPicker) setLimitOptions(keptLimit);
       sync();
     },
     /** null when the form can be sent, else {message, field} naming what to fix. */
@@ -232,6 +271,7 @@ export function createPreferencesForm(config) {
         delivery: delivery,
         quietHours: quiet.checked ? { from: hhmm(quietFrom.value), to: hhmm(quietTo.value) } : null,
         timeZone: browserTimeZone(),
+        maxPerDay: limitPicker ? normalizeMaxPerDay(limitPicker.value) : keptLimit,
         paused: false
       };
     },
