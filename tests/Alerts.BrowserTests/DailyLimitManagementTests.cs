@@ -21,7 +21,7 @@ public sealed class DailyLimitManagementTests(BrowserFixture fixture) : IClassFi
     [Fact]
     public async Task Reader_sets_a_daily_limit_on_the_management_page_and_finds_it_kept_after_a_reload()
     {
-        var (page, id, token) = await SubscribeOnFrontPageAsync("world", "sports");
+        var (page, id, token) = await _context.SubscribeOnFrontPageAsync(fixture, "world", "sports");
 
         await page.GotoAsync(fixture.Origin + "/notifications");
         var limit = page.Locator("#max-per-day");
@@ -48,25 +48,5 @@ public sealed class DailyLimitManagementTests(BrowserFixture fixture) : IClassFi
         Assert.Equal(JsonValueKind.Null, cleared.GetProperty("maxPerDay").ValueKind);
         await page.ReloadAsync();
         await Expect(limit).ToHaveValueAsync("");
-    }
-
-    /// <summary>The front-page flow (as in ReaderJourneyTests): soft prompt, sections, instant alerts, Subscribe.</summary>
-    private async Task<(IPage Page, string Id, string Token)> SubscribeOnFrontPageAsync(params string[] sections)
-    {
-        await _context.StubPushManagerAsync(fixture.Push, TestSubscriber.Create());
-        await _context.AllowNotificationsAsync(fixture.Origin);
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(fixture.Origin + "/");
-
-        await page.ClickAsync("#soft-prompt-yes");
-        foreach (var section in sections) await page.CheckAsync($"#section-{section}");
-        await page.CheckAsync("#delivery-instant");
-        await page.ClickAsync("#subscribe-button");
-
-        await Expect(page.Locator("#status-message")).ToHaveAttributeAsync("data-state", "subscribed");
-        var stored = await page.EvaluateAsync<string?>("localStorage.getItem('alerts.subscription')");
-        Assert.False(string.IsNullOrEmpty(stored), "The page stored no subscription.");
-        var record = JsonDocument.Parse(stored).RootElement;
-        return (page, record.GetProperty("id").GetString()!, record.GetProperty("token").GetString()!);
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class EditorCorrectionTests(BrowserFixture fixture) : ICla
     [Fact]
     public async Task Editor_sees_the_speed_of_a_sent_alert_and_corrects_it()
     {
-        var page = await SignInAsync();
+        var page = await _context.SignInToConsoleAsync(fixture, "health");
         var title = $"Probe lands on the comet {Guid.NewGuid():N}"[..36];
         await page.FillAsync("#alert-title", title);
         await page.FillAsync("#alert-body", "The lander touched down at 16:03 after a seven-hour descent.");
@@ -115,7 +115,7 @@ public sealed partial class EditorCorrectionTests(BrowserFixture fixture) : ICla
     [Fact]
     public async Task A_refused_correction_shows_the_servers_reason()
     {
-        var page = await SignInAsync();
+        var page = await _context.SignInToConsoleAsync(fixture, "health");
         // Scheduled for tomorrow: it has not ended, so the server refuses a correction (409).
         var title = $"Launch window opens {Guid.NewGuid():N}"[..32];
         using var send = await fixture.Server.Editor().PostAsync("/api/alerts", new StringContent(JsonSerializer.Serialize(new
@@ -149,17 +149,6 @@ public sealed partial class EditorCorrectionTests(BrowserFixture fixture) : ICla
 
     [GeneratedRegex(@"^(—|\d+ ms|\d+(\.\d)? s)$")]
     private static partial Regex DurationPattern();
-
-    private async Task<IPage> SignInAsync()
-    {
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(fixture.Origin + "/editor");
-        await page.FillAsync("#api-key", AlertsServer.EditorKey);
-        await page.ClickAsync("#sign-in-button");
-        await Expect(page.Locator("#signed-in-name")).ToHaveTextAsync("desk");
-        await Expect(page.Locator("#section-health")).ToBeAttachedAsync();
-        return page;
-    }
 
     private static string? IdOf(ReceivedPush push) =>
         push.Payload.ValueKind == JsonValueKind.Object && push.Payload.TryGetProperty("id", out var id) ? id.GetString() : null;

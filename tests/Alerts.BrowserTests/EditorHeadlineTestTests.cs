@@ -39,7 +39,7 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
     [Fact]
     public async Task Editor_races_two_headlines_sends_the_leader_now_and_sees_the_winner()
     {
-        var page = await SignInAsync();
+        var page = await _context.SignInToConsoleAsync(fixture, Section);
         var first = $"Festival opens tonight {Guid.NewGuid():N}"[..30];
         var second = $"Tonight: the festival's first film {Guid.NewGuid():N}"[..42];
         await page.FillAsync("#alert-title", first);
@@ -101,7 +101,7 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
     [Fact]
     public async Task Headline_test_problems_are_shown_at_their_fields()
     {
-        var page = await SignInAsync();
+        var page = await _context.SignInToConsoleAsync(fixture, Section);
         await page.FillAsync("#alert-title", "Awards night");
         await page.FillAsync("#alert-body", "Winners from nine.");
         await page.FillAsync("#alert-url", "https://news.example/entertainment/awards");
@@ -139,17 +139,6 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
             Assert.True(DateTime.UtcNow < deadline, $"The sample was not sent in time: {alert.RootElement}");
             await Task.Delay(100);
         }
-    }
-
-    private async Task<IPage> SignInAsync()
-    {
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(fixture.Origin + "/editor");
-        await page.FillAsync("#api-key", AlertsServer.EditorKey);
-        await page.ClickAsync("#sign-in-button");
-        await Expect(page.Locator("#signed-in-name")).ToHaveTextAsync("desk");
-        await Expect(page.Locator($"#section-{Section}")).ToBeAttachedAsync();
-        return page;
     }
 
     /// <summary>docs/screenshots, like <see cref="Screenshots"/>, for one panel rather than the whole page.</summary>

@@ -33,7 +33,7 @@ public sealed class EditorPaceTests(BrowserFixture fixture) : IClassFixture<Brow
     [Fact]
     public async Task Editor_spreads_an_alert_over_two_minutes_and_sees_when_it_will_finish()
     {
-        var page = await SignInAsync();
+        var page = await _context.SignInToConsoleAsync(fixture, "pakistan");
         var title = $"Monsoon rains arrive early {Guid.NewGuid():N}"[..34];
         await page.FillAsync("#alert-title", title);
         await page.FillAsync("#alert-body", "Forecasters expect heavy rain in the north by Friday.");
@@ -69,16 +69,5 @@ public sealed class EditorPaceTests(BrowserFixture fixture) : IClassFixture<Brow
         await page.ClickAsync("#cancel-button");
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-status", "cancelled", Slow);
         Assert.Equal(1, fixture.Push.Received.Count(p => p.Payload.ValueKind == JsonValueKind.Object && p.Payload.TryGetProperty("id", out var pushed) && pushed.GetString() == id));
-    }
-
-    private async Task<IPage> SignInAsync()
-    {
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(fixture.Origin + "/editor");
-        await page.FillAsync("#api-key", AlertsServer.EditorKey);
-        await page.ClickAsync("#sign-in-button");
-        await Expect(page.Locator("#signed-in-name")).ToHaveTextAsync("desk");
-        await Expect(page.Locator("#section-pakistan")).ToBeAttachedAsync();
-        return page;
     }
 }

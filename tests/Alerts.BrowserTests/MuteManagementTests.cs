@@ -23,7 +23,7 @@ public sealed class MuteManagementTests(BrowserFixture fixture) : IClassFixture<
     [Fact]
     public async Task Reader_sees_a_muted_section_on_the_management_page_and_lifts_it()
     {
-        var (page, id, token) = await SubscribeOnFrontPageAsync("world", "sports");
+        var (page, id, token) = await _context.SubscribeOnFrontPageAsync(fixture, "world", "sports");
         Assert.Equal(204, await MuteAsync(id, token, "world", 24));
 
         await page.GotoAsync(fixture.Origin + "/notifications");
@@ -51,7 +51,7 @@ public sealed class MuteManagementTests(BrowserFixture fixture) : IClassFixture<
     [Fact]
     public async Task Reader_mutes_a_followed_section_for_a_day_from_the_management_page()
     {
-        var (page, id, token) = await SubscribeOnFrontPageAsync("world", "sports");
+        var (page, id, token) = await _context.SubscribeOnFrontPageAsync(fixture, "world", "sports");
 
         await page.GotoAsync(fixture.Origin + "/notifications");
         await Expect(page.Locator("#mutes-empty")).ToHaveTextAsync("Nothing muted.");
@@ -79,25 +79,5 @@ public sealed class MuteManagementTests(BrowserFixture fixture) : IClassFixture<
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await client.SendAsync(request);
         return (int)response.StatusCode;
-    }
-
-    /// <summary>The front-page flow (as in ReaderJourneyTests): soft prompt, sections, instant alerts, Subscribe.</summary>
-    private async Task<(IPage Page, string Id, string Token)> SubscribeOnFrontPageAsync(params string[] sections)
-    {
-        await _context.StubPushManagerAsync(fixture.Push, TestSubscriber.Create());
-        await _context.AllowNotificationsAsync(fixture.Origin);
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(fixture.Origin + "/");
-
-        await page.ClickAsync("#soft-prompt-yes");
-        foreach (var section in sections) await page.CheckAsync($"#section-{section}");
-        await page.CheckAsync("#delivery-instant");
-        await page.ClickAsync("#subscribe-button");
-
-        await Expect(page.Locator("#status-message")).ToHaveAttributeAsync("data-state", "subscribed");
-        var stored = await page.EvaluateAsync<string?>("localStorage.getItem('alerts.subscription')");
-        Assert.False(string.IsNullOrEmpty(stored), "The page stored no subscription.");
-        var record = JsonDocument.Parse(stored).RootElement;
-        return (page, record.GetProperty("id").GetString()!, record.GetProperty("token").GetString()!);
     }
 }
