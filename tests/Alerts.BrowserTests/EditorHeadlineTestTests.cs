@@ -79,7 +79,7 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
         await Expect(rows.Nth(1).Locator(".race-mark")).ToHaveTextAsync("Leading");
         await Expect(rows.Nth(1).Locator(".race-clicks")).ToHaveTextAsync("Clicks 2");
         await page.Mouse.MoveAsync(0, 0);
-        await page.Locator("#progress").ScreenshotAsync(new() { Path = ScreenshotPath("editor-headline-test.png") });
+        await page.Locator("#progress").ScreenshotAsync(new() { Path = Screenshots.PathFor("editor-headline-test.png") });
 
         await page.ClickAsync("#race-decide");
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-status", "done", Slow);
@@ -139,14 +139,6 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
             Assert.True(DateTime.UtcNow < deadline, $"The sample was not sent in time: {alert.RootElement}");
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>docs/screenshots, like <see cref="Screenshots"/>, for one panel rather than the whole page.</summary>
-    private static string ScreenshotPath(string fileName)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Alerts.sln"))) directory = directory.Parent;
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("No Alerts.sln above the tests."), "docs", "screenshots", fileName);
     }
 
     private static string Title(ReceivedPush push) => push.Payload.GetProperty("title").GetString() ?? "";
