@@ -23,7 +23,7 @@ public sealed class HeadlineTestDeliveryTests(ProductionModeFixture fixture) : I
     {
         var readers = await ImportAudienceAsync(200, "business");
         var id = await SendTestAsync("business", sample: 0.2);
-        var sample = await WaitForSampleSentAsync(id);
+        var sample = await HeadlineTestSteps.WaitForSampleSentAsync(fixture.Server, fixture.Push, id);
 
         // About 40 of 200 (the sample), split 50/50 by headline, and nobody else yet.
         Assert.InRange(sample.Count, 20, 62);
@@ -37,8 +37,8 @@ public sealed class HeadlineTestDeliveryTests(ProductionModeFixture fixture) : I
         Assert.Equal(JsonValueKind.Null, racing.GetProperty("test").GetProperty("winner").ValueKind);
 
         // B's readers click more: 5 of B's against 2 of A's.
-        await ClickAsync(id, byTitle[TitleA].Take(2));
-        await ClickAsync(id, byTitle[TitleB].Take(5));
+        await HeadlineTestSteps.ClickAsync(fixture.Server, id, byTitle[TitleA].Take(2));
+        await HeadlineTestSteps.ClickAsync(fixture.Server, id, byTitle[TitleB].Take(5));
         var decide = await fixture.Server.Editor().PostAsync($"/api/alerts/{id}/test/decide", null);
         Assert.Equal(HttpStatusCode.Accepted, decide.StatusCode);
         await fixture.Server.WaitForAlertAsync(id, "done", Timeout);
@@ -76,11 +76,11 @@ public sealed class HeadlineTestDeliveryTests(ProductionModeFixture fixture) : I
     {
         await ImportAudienceAsync(40, "health");
         var id = await SendTestAsync("health", sample: 0.5);
-        var sample = await WaitForSampleSentAsync(id);
+        var sample = await HeadlineTestSteps.WaitForSampleSentAsync(fixture.Server, fixture.Push, id);
         var sampled = sample.Select(p => p.SubscriberId).ToHashSet();
 
         // Every sampled reader clicks: both rates are 100 %, whatever the split.
-        await ClickAsync(id, sample);
+        await HeadlineTestSteps.ClickAsync(fixture.Server, id, sample);
         Assert.Equal(HttpStatusCode.Accepted, (await fixture.Server.Editor().PostAsync($"/api/alerts/{id}/test/decide", null)).StatusCode);
         await fixture.Server.WaitForAlertAsync(id, "done", Timeout);
 
@@ -98,7 +98,7 @@ public sealed class HeadlineTestDeliveryTests(ProductionModeFixture fixture) : I
     {
         var readers = await ImportAudienceAsync(120, "sports");
         var id = await SendTestAsync("sports", sample: 0.3);
-        var sample = await WaitForSampleSentAsync(id);
+        var sample = await HeadlineTestSteps.WaitForSampleSentAsync(fixture.Server, fixture.Push, id);
 
         // A redelivered plan message after the sample, then the decision raced by three planners at once.
         await PlanAsync(id);
@@ -183,32 +183,6 @@ public sealed class HeadlineTestDeliveryTests(ProductionModeFixture fixture) : I
             },
             test = new { sample, decideAfterMinutes = 10 },
         });
-
-    /// <summary>Waits until every sampled reader's push was answered, and returns those pushes.</summary>
-    private async Task<List<Alerts.Testing.ReceivedPush>> WaitForSampleSentAsync(Guid id)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var alert = await fixture.Server.GetAlertAsync(id);
-            var targeted = alert.GetProperty("targeted").GetInt32();
-            if (alert.GetProperty("status").GetString() == "sending" && targeted > 0 && alert.GetProperty("sent").GetInt32() == targeted &&
-                fixture.Push.Delivered.Of(id).Count() == targeted)
-                return fixture.Push.Delivered.Of(id).ToList();
-            Assert.True(DateTime.UtcNow < deadline, $"The sample was not sent in time: {alert}");
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task ClickAsync(Guid id, IEnumerable<Alerts.Testing.ReceivedPush> pushes)
-    {
-        var client = fixture.Server.CreateClient();
-        foreach (var push in pushes)
-        {
-            var token = push.Payload.GetProperty("clickToken").GetString();
-            Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync($"/api/alerts/{id}/clicks?token={token}", null)).StatusCode);
-        }
-    }
 
     /// <summary>What a (redelivered) plan message does, without its outbox row.</summary>
     private async Task PlanAsync(Guid id)

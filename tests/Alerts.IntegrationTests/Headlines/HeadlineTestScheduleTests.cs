@@ -19,8 +19,8 @@ public sealed class HeadlineTestScheduleTests(FakeClockFixture fixture) : IClass
     {
         await ImportAsync(60, "lifestyle");
         var id = await SendTestAsync("lifestyle", ttlSeconds: 900);
-        var sample = await WaitForSampleSentAsync(id);
-        await ClickAsync(id, sample.Where(p => Title(p) == "Second").Take(3));
+        var sample = await HeadlineTestSteps.WaitForSampleSentAsync(fixture.Server, fixture.Push, id);
+        await HeadlineTestSteps.ClickAsync(fixture.Server, id, sample.Where(p => Title(p) == "Second").Take(3));
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(9));
         Assert.Equal("sending", (await fixture.Server.GetAlertAsync(id)).GetProperty("status").GetString());
@@ -42,7 +42,7 @@ public sealed class HeadlineTestScheduleTests(FakeClockFixture fixture) : IClass
     {
         await ImportAsync(60, "videos");
         var id = await SendTestAsync("videos", ttlSeconds: 3600);
-        var sample = await WaitForSampleSentAsync(id);
+        var sample = await HeadlineTestSteps.WaitForSampleSentAsync(fixture.Server, fixture.Push, id);
 
         Assert.Equal(HttpStatusCode.NoContent, (await fixture.Server.Editor().DeleteAsync($"/api/alerts/{id}")).StatusCode);
         var decideNow = await fixture.Server.Editor().PostAsync($"/api/alerts/{id}/test/decide", null);
@@ -70,28 +70,6 @@ public sealed class HeadlineTestScheduleTests(FakeClockFixture fixture) : IClass
             variants = new[] { new { title = "First", body = "One." }, new { title = "Second", body = "Two." } },
             test = new { sample = 0.5, decideAfterMinutes = 10 },
         });
-
-    private async Task<List<Alerts.Testing.ReceivedPush>> WaitForSampleSentAsync(Guid id)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var alert = await fixture.Server.GetAlertAsync(id);
-            var targeted = alert.GetProperty("targeted").GetInt32();
-            if (targeted > 0 && alert.GetProperty("sent").GetInt32() == targeted && fixture.Push.Delivered.Of(id).Count() == targeted)
-                return fixture.Push.Delivered.Of(id).ToList();
-            Assert.True(DateTime.UtcNow < deadline, $"The sample was not sent in time: {alert}");
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task ClickAsync(Guid id, IEnumerable<Alerts.Testing.ReceivedPush> pushes)
-    {
-        var client = fixture.Server.CreateClient();
-        foreach (var push in pushes)
-            Assert.Equal(HttpStatusCode.NoContent,
-                (await client.PostAsync($"/api/alerts/{id}/clicks?token={push.Payload.GetProperty("clickToken").GetString()}", null)).StatusCode);
-    }
 
     private async Task WaitUntilOutboxEmptyAsync(Guid id)
     {
