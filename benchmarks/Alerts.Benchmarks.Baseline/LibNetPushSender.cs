@@ -29,7 +29,7 @@ internal sealed class LibNetPushSender : IPushSender, IDisposable
         _vapid = new LibVapid(vapid.PublicKey, vapid.PrivateKey) { Subject = string.IsNullOrEmpty(vapid.Subject) ? VapidOptions.DefaultSubject : vapid.Subject };
     }
 
-    public async Task<PushResponse> SendAsync(PushRecipient recipient, byte[] payload, PushRequestOptions request, CancellationToken cancellationToken)
+    public async Task<PushResponse> SendAsync(PushRecipient recipient, Uri endpoint, byte[] payload, PushRequestOptions request, CancellationToken cancellationToken)
     {
         var client = new PushServiceClient(_httpClients.CreateClient(WebPushSender.HttpClientName)) { AutoRetryAfter = false };
         var subscription = new PushSubscription { Endpoint = recipient.Endpoint };

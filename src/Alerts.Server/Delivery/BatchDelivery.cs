@@ -44,19 +44,19 @@ public sealed class BatchDelivery(
             ? []
             : await ledger.ClaimAsync(notification, batch, token, Now, leaseUntil, cancellationToken);
 
-        var recheck = new LedgerWrite();
+        // Rechecks of readers held elsewhere go out with the first record of this batch.
+        var write = new LedgerWrite();
         if (notification is { Status: NotificationStatus.Sending } && claimed.Count < batch.SubscriptionIds.Count)
-            await RecheckWhenLeasesEndAsync(ledger, batch, token, recheck, cancellationToken);
+            await RecheckWhenLeasesEndAsync(ledger, batch, token, write, cancellationToken);
         if (claimed.Count == 0 || notification is null)
         {
             // Nothing (left) to do here: a redelivery after the work was recorded, or a cancelled alert. The
             // worker that recorded the last outcome may have died before ending the notification: end it here.
-            recheck.FinishedOutboxId = batch.OutboxId;
-            await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, recheck);
+            write.FinishedOutboxId = batch.OutboxId;
+            await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, write);
             await completion.CompleteIfFinishedAsync(batch.NotificationId, CancellationToken.None);
             return;
         }
-        if (!recheck.IsEmpty) await RecordDurablyAsync(ledger, batch.NotificationId, token, leaseUntil, recheck);
 
         // Fitted and serialised once per shape (with room for a click token); each reader's push carries its own token.
         var payloads = await batchPayloads.ForBatchAsync(notification, batch.Variant, claimed, cancellationToken);
@@ -68,7 +68,6 @@ public sealed class BatchDelivery(
             : payloads.For(subscriptionId, clickTokens.For(notification.Id, subscriptionId));
         PushRequestOptions RequestFor(Guid subscriptionId) => personal?.GetValueOrDefault(subscriptionId)?.Request ?? request;
 
-        var write = new LedgerWrite();
         var results = Channel.CreateUnbounded<PushAttemptResult>(new UnboundedChannelOptions { SingleReader = true });
         var atLimit = await DailyLimit.ReachedAsync(db, notification, claimed, Now, cancellationToken);
         var toSend = Triage(notification, claimed, atLimit, write, out var failing, out var handBack);
@@ -117,7 +116,7 @@ public sealed class BatchDelivery(
             else if (notification.Kind == NotificationKind.Article && QuietHours.EndIfQuiet(reader.QuietFrom, reader.QuietTo, reader.TimeZone ?? "UTC", now) is { } until)
                 write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Held, until, HeldBy: HoldReason.QuietHours));
             // Past the reader's daily limit, articles wait for the end of their day and go out folded.
-            else if (atLimit.Contains(reader.SubscriptionId) && DailyLimit.Applies(notification))
+            else if (atLimit.Contains(reader.SubscriptionId))
                 write.Entries.Add(new(reader.SubscriptionId, DeliveryOutcome.Held, DailyLimit.HeldUntil(reader.QuietFrom, reader.QuietTo, reader.TimeZone ?? "UTC", now), HeldBy: HoldReason.DailyLimit));
             else
             {

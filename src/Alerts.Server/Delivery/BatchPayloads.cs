@@ -30,7 +30,8 @@ public sealed class BatchPayloads(AlertsDbContext db, IOptions<PushOptions> opti
                 .Select(d => d.SubscriptionId).ToListAsync(cancellationToken)).ToHashSet();
         }
         var payload = NotificationPayloads.For(notification, settings, sections);
-        if (variant is { } number)
+        // Variant 1 is the notification's own title and body; only another one is looked up.
+        if (variant is { } number and not 1)
         {
             var headline = await db.HeadlineVariants.AsNoTracking()
                 .Where(v => v.NotificationId == notification.Id && v.Number == number).Select(v => new { v.Title, v.Body })
@@ -58,8 +59,6 @@ public sealed class BatchPushes(PushPayload payload, HashSet<Guid> declarative, 
             ? DeclarativePush.Serialize(DeclarativePush.Fit(withToken))
             : PushPayloadBuilder.Serialize(withToken);
     }
-
-    public bool IsDeclarative(Guid subscriptionId) => declarative.Contains(subscriptionId);
 
     private PushPayloadTemplate Template(bool isDeclarative, bool hasClicked)
     {

@@ -16,8 +16,7 @@ public static class DailyLimit
     /// <summary>Local midnight that began the reader's current day, as UTC.</summary>
     public static DateTime StartOfDay(string timeZone, DateTime nowUtc)
     {
-        var zone = QuietHours.FindZone(timeZone);
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc), zone);
+        var (zone, local) = QuietHours.ToLocal(timeZone, nowUtc);
         return QuietHours.LocalToUtc(local.Date, zone);
     }
 
@@ -27,8 +26,7 @@ public static class DailyLimit
     /// </summary>
     public static DateTime HeldUntil(TimeOnly? quietFrom, TimeOnly? quietTo, string timeZone, DateTime nowUtc)
     {
-        var zone = QuietHours.FindZone(timeZone);
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc), zone);
+        var (zone, local) = QuietHours.ToLocal(timeZone, nowUtc);
         var endOfDay = QuietHours.LocalToUtc(local.Date.AddDays(1), zone);
         return QuietHours.EndIfQuiet(quietFrom, quietTo, timeZone, endOfDay) ?? endOfDay;
     }

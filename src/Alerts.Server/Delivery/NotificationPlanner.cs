@@ -23,10 +23,13 @@ public sealed class NotificationPlanner(
     /// <summary>Batches written per transaction: large enough to plan a million readers quickly, small enough to keep transactions short.</summary>
     private const int BatchesPerStep = 20;
 
+    /// <summary>Whether the last step read a headline test still to be decided: only then is the decision looked at.</summary>
+    private bool _undecidedTest;
+
     public async Task PlanAsync(Guid notificationId, long? outboxId, CancellationToken cancellationToken)
     {
         while (await PlanStepAsync(notificationId, cancellationToken)) { }
-        if (await headlineTest.DecideIfDueAsync(notificationId, cancellationToken))
+        if (_undecidedTest && await headlineTest.DecideIfDueAsync(notificationId, cancellationToken))
             while (await PlanStepAsync(notificationId, cancellationToken)) { }
         if (outboxId is { } id) await db.OutboxMessages.Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken);
         await completion.CompleteIfFinishedAsync(notificationId, cancellationToken);
@@ -41,6 +44,7 @@ public sealed class NotificationPlanner(
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(token);
             var notification = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.Id == notificationId, token);
+            _undecidedTest = notification is { TestUndecided: true };
             if (notification is null || notification.Planned ||
                 notification.Status is not (NotificationStatus.Queued or NotificationStatus.Scheduled or NotificationStatus.Sending))
                 return false;

@@ -51,12 +51,12 @@ public sealed class PushDispatcher(
         foreach (var recipient in recipients)
         {
             // The allow-list is checked again at send time: a subscription stored under an older, wider list is not pushed to.
-            if (policy.Check(recipient.Endpoint) is { } refused)
+            var refused = policy.Check(recipient.Endpoint, out var endpoint);
+            if (refused is not null || endpoint is null)
             {
                 await results.WriteAsync(Count(new PushAttemptResult(recipient.SubscriptionId, PushVerdict.Rejected, Reason: $"endpoint {refused}"), "unknown"), CancellationToken.None);
                 continue;
             }
-            var endpoint = new Uri(recipient.Endpoint);
             if (!byHost.TryGetValue(endpoint.Host, out var list)) byHost[endpoint.Host] = list = [];
             list.Add((recipient, endpoint));
         }
@@ -95,7 +95,7 @@ public sealed class PushDispatcher(
             }
             try
             {
-                return Count(await AttemptAsync(recipient, payloadFor, requestFor(id), expiresAtUtc, host, abandon), host);
+                return Count(await AttemptAsync(recipient, endpoint, payloadFor, requestFor(id), expiresAtUtc, abandon), host);
             }
             finally
             {
@@ -109,15 +109,16 @@ public sealed class PushDispatcher(
     }
 
     private async Task<PushAttemptResult> AttemptAsync(
-        PushRecipient recipient, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc, string host, CancellationToken abandon)
+        PushRecipient recipient, Uri endpoint, Func<Guid, byte[]> payloadFor, PushRequestOptions request, DateTime expiresAtUtc, CancellationToken abandon)
     {
         var id = recipient.SubscriptionId;
+        var host = endpoint.Host;
         try
         {
             var remainingTtl = (int)Math.Clamp((expiresAtUtc - time.GetUtcNow().UtcDateTime).TotalSeconds, 0, request.TtlSeconds);
             PushResponse response;
             using (Duration.WithLabels(host).NewTimer())
-                response = await sender.SendAsync(recipient, payloadFor(id), remainingTtl == request.TtlSeconds ? request : request with { TtlSeconds = remainingTtl }, abandon);
+                response = await sender.SendAsync(recipient, endpoint, payloadFor(id), remainingTtl == request.TtlSeconds ? request : request with { TtlSeconds = remainingTtl }, abandon);
 
             var answeredAt = time.GetUtcNow().UtcDateTime;
 

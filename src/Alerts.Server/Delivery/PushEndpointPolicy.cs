@@ -20,14 +20,22 @@ public sealed class PushEndpointPolicy
     }
 
     /// <summary>Null when allowed, otherwise why not.</summary>
-    public string? Check(string endpoint)
+    public string? Check(string endpoint) => Check(endpoint, out _);
+
+    /// <summary>The same check, handing on the parsed endpoint (the dispatcher parses each endpoint once).</summary>
+    public string? Check(string endpoint, out Uri? parsed)
     {
+        parsed = null;
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             return "must be an absolute https URL";
         if (!string.IsNullOrEmpty(uri.UserInfo)) return "must not contain credentials";
         if (!string.IsNullOrEmpty(uri.Fragment)) return "must not contain a fragment";
         foreach (var pattern in _patterns)
-            if (pattern.Matches(uri)) return null;
+            if (pattern.Matches(uri))
+            {
+                parsed = uri;
+                return null;
+            }
         return $"points at {uri.Scheme}://{uri.Authority}, which is not an allowed push service";
     }
 

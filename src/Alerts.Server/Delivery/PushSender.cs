@@ -13,7 +13,8 @@ public sealed record PushRecipient(Guid SubscriptionId, string Endpoint, string 
 /// </summary>
 public interface IPushSender
 {
-    Task<PushResponse> SendAsync(PushRecipient recipient, byte[] payload, PushRequestOptions request, CancellationToken cancellationToken);
+    /// <param name="endpoint">The recipient's endpoint, already parsed and checked against the allow-list.</param>
+    Task<PushResponse> SendAsync(PushRecipient recipient, Uri endpoint, byte[] payload, PushRequestOptions request, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -34,10 +35,10 @@ public sealed class WebPushSender(IHttpClientFactory httpClients, VapidKeyring v
     private SenderKeyInUse? _key;
     private WebPushClient? _client;
 
-    public Task<PushResponse> SendAsync(PushRecipient recipient, byte[] payload, PushRequestOptions request, CancellationToken cancellationToken)
+    public Task<PushResponse> SendAsync(PushRecipient recipient, Uri endpoint, byte[] payload, PushRequestOptions request, CancellationToken cancellationToken)
     {
         byte[] body = Encrypt(payload, recipient);
-        return Client().SendAsync(new Uri(recipient.Endpoint), body, request, cancellationToken);
+        return Client().SendAsync(endpoint, body, request, cancellationToken);
     }
 
     private byte[] Encrypt(byte[] payload, PushRecipient recipient)

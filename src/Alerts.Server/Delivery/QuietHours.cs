@@ -9,8 +9,7 @@ public static class QuietHours
     public static DateTime? EndIfQuiet(TimeOnly? from, TimeOnly? to, string timeZone, DateTime nowUtc)
     {
         if (from is not { } start || to is not { } end || start == end) return null;
-        var zone = FindZone(timeZone);
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc), zone);
+        var (zone, local) = ToLocal(timeZone, nowUtc);
         var time = TimeOnly.FromDateTime(local);
         var quiet = start < end ? time >= start && time < end : time >= start || time < end;
         if (!quiet) return null;
@@ -21,6 +20,13 @@ public static class QuietHours
     }
 
     public static DateTime? EndIfQuiet(Subscription s, DateTime nowUtc) => EndIfQuiet(s.QuietFrom, s.QuietTo, s.TimeZone, nowUtc);
+
+    /// <summary>The reader's zone and their wall-clock time at <paramref name="nowUtc"/>.</summary>
+    public static (TimeZoneInfo Zone, DateTime Local) ToLocal(string timeZone, DateTime nowUtc)
+    {
+        var zone = FindZone(timeZone);
+        return (zone, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc), zone));
+    }
 
     public static TimeZoneInfo FindZone(string id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;

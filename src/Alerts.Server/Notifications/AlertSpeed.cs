@@ -84,7 +84,7 @@ public static class AlertSpeed
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = Sql;
-            Add(command, "n", db.IsPostgres ? notification.Id : notification.Id.ToString().ToUpperInvariant());
+            Add(command, "n", db.IsPostgres ? notification.Id : SqliteText.Of(notification.Id));
             for (var i = 0; i < Percents.Length; i++) Add(command, $"k{Percents[i]}", ranks[i]);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

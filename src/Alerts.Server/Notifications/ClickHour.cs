@@ -12,27 +12,28 @@ public sealed class ClickHour
 {
     public DateTime Hour { get; set; }
     public int Clicks { get; set; }
-    /// <summary>Subscriptions removed in this hour because they showed none of their recent pushes (see Subscriptions/SilentReaderSweep).</summary>
+    /// <summary>Subscriptions removed in this hour because they showed none of their recent pushes (see Delivery/SilentReaders).</summary>
     public int Silent { get; set; }
 
     public static DateTime Of(DateTime utc) => new(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
 
-    /// <summary>Adds one click to the hour; one upsert statement, so concurrent clicks never lose a count.</summary>
-    public static Task CountAsync(AlertsDbContext db, DateTime utcNow, CancellationToken cancellationToken)
-    {
-        var hour = Of(utcNow);
-        // The same statement works on PostgreSQL and SQLite (3.24+).
-        return db.Database.ExecuteSqlInterpolatedAsync(
-            $"""INSERT INTO click_hours ("Hour", "Clicks") VALUES ({hour}, 1) ON CONFLICT ("Hour") DO UPDATE SET "Clicks" = click_hours."Clicks" + 1""",
-            cancellationToken);
-    }
+    /// <summary>Adds one click to the hour.</summary>
+    public static Task CountAsync(AlertsDbContext db, DateTime utcNow, CancellationToken cancellationToken) =>
+        AddAsync(db, utcNow, clicks: 1, silent: 0, cancellationToken);
 
     /// <summary>Adds subscriptions removed as silent to the hour (see Delivery/SilentReaders).</summary>
-    public static Task CountSilentAsync(AlertsDbContext db, DateTime utcNow, int removed, CancellationToken cancellationToken)
+    public static Task CountSilentAsync(AlertsDbContext db, DateTime utcNow, int removed, CancellationToken cancellationToken) =>
+        AddAsync(db, utcNow, clicks: 0, silent: removed, cancellationToken);
+
+    /// <summary>One upsert statement, so concurrent counts never lose one; the same on PostgreSQL and SQLite (3.24+).</summary>
+    private static Task AddAsync(AlertsDbContext db, DateTime utcNow, int clicks, int silent, CancellationToken cancellationToken)
     {
         var hour = Of(utcNow);
         return db.Database.ExecuteSqlInterpolatedAsync(
-            $"""INSERT INTO click_hours ("Hour", "Clicks", "Silent") VALUES ({hour}, 0, {removed}) ON CONFLICT ("Hour") DO UPDATE SET "Silent" = click_hours."Silent" + {removed}""",
+            $"""
+            INSERT INTO click_hours ("Hour", "Clicks", "Silent") VALUES ({hour}, {clicks}, {silent})
+            ON CONFLICT ("Hour") DO UPDATE SET "Clicks" = click_hours."Clicks" + {clicks}, "Silent" = click_hours."Silent" + {silent}
+            """,
             cancellationToken);
     }
 }

@@ -84,10 +84,13 @@ public sealed class HeadlineTestDecision(AlertsDbContext db, TimeProvider time, 
     }
 
     /// <summary>Every variant's sent and clicked, from the ledger rows of the alert grouped by variant (a variant with none: zeros).</summary>
-    public static async Task<List<VariantFigures>> FiguresAsync(AlertsDbContext db, Guid notificationId, CancellationToken cancellationToken)
+    public static async Task<List<VariantFigures>> FiguresAsync(AlertsDbContext db, Guid notificationId, CancellationToken cancellationToken) =>
+        await FiguresAsync(db, notificationId, await db.HeadlineVariants.AsNoTracking().Where(v => v.NotificationId == notificationId)
+            .Select(v => v.Number).ToListAsync(cancellationToken), cancellationToken);
+
+    /// <summary>The same, for variants already read.</summary>
+    public static async Task<List<VariantFigures>> FiguresAsync(AlertsDbContext db, Guid notificationId, IReadOnlyList<int> numbers, CancellationToken cancellationToken)
     {
-        var numbers = await db.HeadlineVariants.AsNoTracking().Where(v => v.NotificationId == notificationId)
-            .Select(v => v.Number).ToListAsync(cancellationToken);
         var counted = await db.Deliveries.AsNoTracking()
             .Where(d => d.NotificationId == notificationId && d.Variant != null)
             .GroupBy(d => d.Variant!.Value)

@@ -39,7 +39,8 @@ public static class HeadlineTestsApi
         if (notification.DecideAt is not { } decideAt) return (null, null);
         var variants = await db.HeadlineVariants.AsNoTracking().Where(v => v.NotificationId == notification.Id)
             .OrderBy(v => v.Number).ToListAsync(cancellationToken);
-        var figures = (await HeadlineTestDecision.FiguresAsync(db, notification.Id, cancellationToken)).ToDictionary(f => f.Number);
+        var figures = (await HeadlineTestDecision.FiguresAsync(db, notification.Id, variants.Select(v => v.Number).ToList(), cancellationToken))
+            .ToDictionary(f => f.Number);
         var views = variants.Select(v => figures.GetValueOrDefault(v.Number) is { } f
             ? new VariantView(v.Number, v.Title, v.Body, v.Targeted, f.Sent, f.Clicked, Math.Round(f.Rate, 4))
             : new VariantView(v.Number, v.Title, v.Body, v.Targeted, 0, 0, 0)).ToList();

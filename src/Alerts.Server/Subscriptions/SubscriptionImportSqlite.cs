@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Alerts.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -29,19 +28,19 @@ internal sealed class SubscriptionImportSqlite(AlertsDbContext db) : Subscriptio
         var idByHash = new Dictionary<string, Guid>(rows.Count, StringComparer.Ordinal);
         await using (var upsert = Command(connection, transaction, Upsert))
         {
-            upsert.Parameters.AddWithValue("@now", Text(now));
+            upsert.Parameters.AddWithValue("@now", SqliteText.Of(now));
             upsert.Parameters.AddWithValue("@rows", JsonSerializer.Serialize(rows.Select(r => new object?[]
             {
-                Text(r.Id), r.Target.Endpoint, r.EndpointHash, r.Target.P256dh, r.Target.Auth, r.TokenHash, ModeText(r), FrequencyText(r),
-                Text(r.Preferences.DigestAt), Text(r.Preferences.QuietFrom), Text(r.Preferences.QuietTo), r.Preferences.TimeZone,
-                r.Preferences.Paused ? 1 : 0, r.NextDigestAt is { } next ? Text(next) : null,
+                SqliteText.Of(r.Id), r.Target.Endpoint, r.EndpointHash, r.Target.P256dh, r.Target.Auth, r.TokenHash, ModeText(r), FrequencyText(r),
+                SqliteText.Of(r.Preferences.DigestAt), SqliteText.Of(r.Preferences.QuietFrom), SqliteText.Of(r.Preferences.QuietTo), r.Preferences.TimeZone,
+                r.Preferences.Paused ? 1 : 0, r.NextDigestAt is { } next ? SqliteText.Of(next) : null,
             })));
             await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) idByHash[reader.GetString(1)] = Guid.Parse(reader.GetString(0));
         }
 
-        var updated = rows.Where(r => idByHash[r.EndpointHash] != r.Id).Select(r => Text(idByHash[r.EndpointHash])).ToList();
-        var sections = JsonSerializer.Serialize(rows.SelectMany(r => r.Preferences.Sections.Select(section => new[] { Text(idByHash[r.EndpointHash]), section })));
+        var updated = rows.Where(r => idByHash[r.EndpointHash] != r.Id).Select(r => SqliteText.Of(idByHash[r.EndpointHash])).ToList();
+        var sections = JsonSerializer.Serialize(rows.SelectMany(r => r.Preferences.Sections.Select(section => new[] { SqliteText.Of(idByHash[r.EndpointHash]), section })));
         if (updated.Count > 0)
         {
             // Only the sections a known subscriber no longer wants go; a re-import of the same choice writes nothing.
@@ -69,10 +68,4 @@ internal sealed class SubscriptionImportSqlite(AlertsDbContext db) : Subscriptio
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql) =>
         new(sql, connection, transaction);
-
-    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
-
-    private static string Text(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-
-    private static string? Text(TimeOnly? time) => time?.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 }

@@ -109,7 +109,7 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
                 Add(update, "n", notificationId);
                 Add(update, "now", now);
                 Add(update, "token", token);
-                Add(update, "rows", JsonSerializer.Serialize(write.Entries.Select(e => new[] { Text(e.SubscriptionId), e.Outcome.ToString(), e.HeldUntil is { } h ? Text(h) : null, e.AnsweredAt is { } a ? Text(a) : null, e.Host, e.HeldBy?.ToString() })));
+                Add(update, "rows", JsonSerializer.Serialize(write.Entries.Select(e => new[] { SqliteText.Of(e.SubscriptionId), e.Outcome.ToString(), e.HeldUntil is { } h ? SqliteText.Of(h) : null, e.AnsweredAt is { } a ? SqliteText.Of(a) : null, e.Host, e.HeldBy?.ToString() })));
                 await using var reader = await update.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) written.Add(Enum.Parse<DeliveryOutcome>(reader.GetString(0)));
             }
@@ -185,14 +185,10 @@ internal sealed class SqliteDeliveryLedger(AlertsDbContext db) : DeliveryLedger(
         ((SqliteCommand)command).Parameters.AddWithValue("@" + name, value switch
         {
             null => DBNull.Value,
-            Guid guid => Text(guid),
-            DateTime time => Text(time),
+            Guid guid => SqliteText.Of(guid),
+            DateTime time => SqliteText.Of(time),
             _ => value,
         });
 
-    private static string Ids(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(Text));
-
-    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
-
-    private static string Text(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+    private static string Ids(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(SqliteText.Of));
 }
