@@ -211,16 +211,11 @@ public sealed class EditorConsoleTests(BrowserFixture fixture) : IClassFixture<B
     /// <summary>Opens /editor and signs in with the fixture's Editor key ("desk").</summary>
     private async Task<IPage> SignInAsync()
     {
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(fixture.Origin + "/editor");
-        await page.FillAsync("#api-key", AlertsServer.EditorKey);
-        await page.ClickAsync("#sign-in-button");
-        await Expect(page.Locator("#signed-in-name")).ToHaveTextAsync("desk");
+        // Sections come from the API; the audience controls work once they are there.
+        var page = await _context.SignInToConsoleAsync(fixture, "sports");
         await Expect(page.Locator("#signed-in-role")).ToHaveTextAsync("Editor");
         await Expect(page.Locator("#compose-form")).ToBeVisibleAsync();
         await Expect(page.Locator("#sign-in-error")).ToBeEmptyAsync();
-        // Sections come from the API; the audience controls work once they are there.
-        await Expect(page.Locator("#section-sports")).ToBeAttachedAsync();
         return page;
     }
 

@@ -102,9 +102,9 @@ public sealed partial class EditorCorrectionTests(BrowserFixture fixture) : ICla
         // The server has it, and both readers got it in place of the original.
         using var original = JsonDocument.Parse(await fixture.Server.Editor().GetStringAsync($"/api/alerts/{id}"));
         Assert.Equal([correctionId], original.RootElement.GetProperty("corrections").EnumerateArray().Select(c => c.GetString()));
-        await fixture.Push.WaitForRequestsAsync(all => all.Count(p => IdOf(p) == correctionId) >= 2, PushTimeout);
+        await fixture.Push.WaitForRequestsAsync(all => all.Count(p => p.NotificationId == correctionId) >= 2, PushTimeout);
         Assert.Equal(_readers.Select(r => r.Id).Order(),
-            fixture.Push.Received.Where(p => IdOf(p) == correctionId).Select(p => p.SubscriberId).Order());
+            fixture.Push.Received.Where(p => p.NotificationId == correctionId).Select(p => p.SubscriberId).Order());
 
         // Choosing the original's link from the correction's panel shows the original again, with its correction.
         await page.Locator("#progress-links button").ClickAsync();
@@ -149,7 +149,4 @@ public sealed partial class EditorCorrectionTests(BrowserFixture fixture) : ICla
 
     [GeneratedRegex(@"^(—|\d+ ms|\d+(\.\d)? s)$")]
     private static partial Regex DurationPattern();
-
-    private static string? IdOf(ReceivedPush push) =>
-        push.Payload.ValueKind == JsonValueKind.Object && push.Payload.TryGetProperty("id", out var id) ? id.GetString() : null;
 }

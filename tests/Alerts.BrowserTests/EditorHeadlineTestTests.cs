@@ -95,7 +95,7 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
         Assert.Equal(Readers, perReader.Count);
         Assert.All(perReader.Values, count => Assert.Equal(1, count));
         var sampled = sample.Select(p => p.SubscriberId).ToHashSet();
-        Assert.All(fixture.Push.Delivered.Where(p => IdOf(p) == id && !sampled.Contains(p.SubscriberId)), p => Assert.Equal(second, Title(p)));
+        Assert.All(fixture.Push.Delivered.Where(p => p.NotificationId == id && !sampled.Contains(p.SubscriberId)), p => Assert.Equal(second, Title(p)));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
         {
             using var alert = JsonDocument.Parse(await fixture.Server.Editor().GetStringAsync($"/api/alerts/{id}"));
             var targeted = alert.RootElement.GetProperty("targeted").GetInt32();
-            var delivered = fixture.Push.Delivered.Where(p => IdOf(p) == id).ToList();
+            var delivered = fixture.Push.Delivered.Where(p => p.NotificationId == id).ToList();
             if (targeted > 0 && alert.RootElement.GetProperty("sent").GetInt32() == targeted && delivered.Count == targeted) return delivered;
             Assert.True(DateTime.UtcNow < deadline, $"The sample was not sent in time: {alert.RootElement}");
             await Task.Delay(100);
@@ -142,7 +142,4 @@ public sealed class EditorHeadlineTestTests(BrowserFixture fixture) : IClassFixt
     }
 
     private static string Title(ReceivedPush push) => push.Payload.GetProperty("title").GetString() ?? "";
-
-    private static string? IdOf(ReceivedPush push) =>
-        push.Payload.ValueKind == JsonValueKind.Object && push.Payload.TryGetProperty("id", out var id) ? id.GetString() : null;
 }

@@ -68,6 +68,6 @@ public sealed class EditorPaceTests(BrowserFixture fixture) : IClassFixture<Brow
         Assert.InRange((finish - created).TotalSeconds, 60, 70);
         await page.ClickAsync("#cancel-button");
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-status", "cancelled", Slow);
-        Assert.Equal(1, fixture.Push.Received.Count(p => p.Payload.ValueKind == JsonValueKind.Object && p.Payload.TryGetProperty("id", out var pushed) && pushed.GetString() == id));
+        Assert.Equal(1, fixture.Push.Received.Count(p => p.NotificationId == id));
     }
 }

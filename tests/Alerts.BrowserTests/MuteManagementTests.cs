@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Alerts.BrowserTests.Infrastructure;
@@ -71,13 +70,8 @@ public sealed class MuteManagementTests(BrowserFixture fixture) : IClassFixture<
     /// <summary>POST /api/subscriptions/{id}/mutes with the reader's token, as the service worker does.</summary>
     private async Task<int> MuteAsync(string id, string token, string section, int hours)
     {
-        using var client = fixture.Server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/subscriptions/{id}/mutes")
-        {
-            Content = JsonContent.Create(new { section, hours }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.SendAsync(request);
+        using var client = fixture.Server.WithKey(token);
+        using var response = await client.PostAsJsonAsync($"/api/subscriptions/{id}/mutes", new { section, hours });
         return (int)response.StatusCode;
     }
 }

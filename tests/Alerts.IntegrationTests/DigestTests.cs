@@ -83,8 +83,7 @@ public sealed class DigestTests(FakeClockFixture fixture) : IClassFixture<FakeCl
     {
         var reader = TestSubscriber.Create();
         var created = await Server.SubscribeAsync(Push, reader, ["entertainment", "lifestyle"], HourlyDigest, timeZone: "UTC");
-        using var client = Server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.Token);
+        using var client = Server.WithKey(created.Token);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/subscriptions/{created.Id}/mutes", new { section = "lifestyle", hours = 24 })).StatusCode);
         var run = Guid.NewGuid().ToString("N")[..8];
         await PublishAsync($"entertainment-{run}", "Festival line-up announced", "entertainment", minutesAfterNow: 1);

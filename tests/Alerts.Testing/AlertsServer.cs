@@ -62,7 +62,8 @@ public sealed class AlertsServer(IReadOnlyDictionary<string, string?> settings, 
 
     public HttpClient Admin() => WithKey(AdminKey);
 
-    private HttpClient WithKey(string key)
+    /// <summary>A client that sends <c>Authorization: Bearer</c> with this API key or subscription token.</summary>
+    public HttpClient WithKey(string key)
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

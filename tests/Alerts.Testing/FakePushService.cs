@@ -210,7 +210,7 @@ public sealed class FakePushService : IAsyncDisposable
         {
             foreach (ReceivedPush push in _received)
             {
-                if (push.WasDelivered && NotificationIdOf(push) == notificationId)
+                if (push.WasDelivered && push.NotificationId == notificationId)
                 {
                     counts[push.SubscriberId] = counts.GetValueOrDefault(push.SubscriberId) + 1;
                 }
@@ -225,7 +225,7 @@ public sealed class FakePushService : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _received.Count(push => NotificationIdOf(push) == notificationId);
+            return _received.Count(push => push.NotificationId == notificationId);
         }
     }
 
@@ -257,11 +257,6 @@ public sealed class FakePushService : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopListeningAsync().ConfigureAwait(false);
-
-    private static string? NotificationIdOf(ReceivedPush push) =>
-        push.Payload.ValueKind == JsonValueKind.Object && push.Payload.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String
-            ? id.GetString()
-            : null;
 
     private async Task WaitAsync(Func<IReadOnlyList<ReceivedPush>, bool> condition, TimeSpan timeout, string what)
     {

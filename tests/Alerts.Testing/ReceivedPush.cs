@@ -16,4 +16,8 @@ public sealed record ReceivedPush(
     DateTimeOffset ReceivedAt)
 {
     public bool WasDelivered => AnsweredStatus is >= 200 and < 300;
+
+    /// <summary>The notification id the payload carries (<c>id</c>), or null when it carries none.</summary>
+    public string? NotificationId =>
+        Payload.ValueKind == JsonValueKind.Object && Payload.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Alerts.Digests;
@@ -53,8 +52,7 @@ public sealed class DailyLimitTests(FakeClockFixture fixture) : IClassFixture<Fa
     {
         var created = await DailyLimitScenario.SubscribeAsync(fixture.Server, fixture.Push, TestSubscriber.Create(), ["sports"], "Asia/Karachi", maxPerDay: 5);
         var id = created.GetProperty("id").GetString();
-        var client = fixture.Server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("token").GetString());
+        var client = fixture.Server.WithKey(created.GetProperty("token").GetString()!);
         Assert.Equal(5, (await client.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{id}")).GetProperty("maxPerDay").GetInt32());
 
         var refused = await client.PutAsJsonAsync($"/api/subscriptions/{id}", new { sections = new[] { "sports" }, delivery = new { mode = "instant" }, maxPerDay = 51 });

@@ -56,5 +56,5 @@ public static class EditorApi
     }
 
     public static IEnumerable<ReceivedPush> Of(this IEnumerable<ReceivedPush> pushes, Guid notificationId) =>
-        pushes.Where(p => p.Payload.ValueKind == JsonValueKind.Object && p.Payload.GetProperty("id").GetString() == notificationId.ToString());
+        pushes.Where(p => p.NotificationId == notificationId.ToString());
 }

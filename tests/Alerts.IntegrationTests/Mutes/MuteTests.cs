@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Alerts.IntegrationTests.Infrastructure;
@@ -13,13 +12,6 @@ namespace Alerts.IntegrationTests.Mutes;
 public sealed class MuteTests(FakeClockFixture fixture) : IClassFixture<FakeClockFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private HttpClient Reader(string token)
-    {
-        var client = fixture.Server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
 
     private async Task<Guid> SendAndWaitAsync(string title, string section)
     {
@@ -38,7 +30,7 @@ public sealed class MuteTests(FakeClockFixture fixture) : IClassFixture<FakeCloc
         var other = TestSubscriber.Create();
         var reader = await fixture.Server.SubscribeAsync(fixture.Push, muting, ["sports", "health"]);
         await fixture.Server.SubscribeAsync(fixture.Push, other, ["sports"]);
-        var client = Reader(reader.Token);
+        var client = fixture.Server.WithKey(reader.Token);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/subscriptions/{reader.Id}/mutes", new { section = "sports", hours = 2 })).StatusCode);
         var view = await client.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{reader.Id}");
@@ -70,7 +62,7 @@ public sealed class MuteTests(FakeClockFixture fixture) : IClassFixture<FakeCloc
     {
         var muting = TestSubscriber.Create();
         var reader = await fixture.Server.SubscribeAsync(fixture.Push, muting, ["videos"]);
-        Assert.Equal(HttpStatusCode.NoContent, (await Reader(reader.Token).PostAsJsonAsync($"/api/subscriptions/{reader.Id}/mutes", new { section = "videos", hours = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await fixture.Server.WithKey(reader.Token).PostAsJsonAsync($"/api/subscriptions/{reader.Id}/mutes", new { section = "videos", hours = 1 })).StatusCode);
 
         var everyone = await fixture.Server.Editor().SendAcceptedAlertAsync(new { title = "Polls close", body = "Results from ten.", url = "https://news.example/pakistan/polls" });
         await fixture.Server.WaitForAlertAsync(everyone, "done", Timeout);
@@ -107,7 +99,7 @@ public sealed class MuteTests(FakeClockFixture fixture) : IClassFixture<FakeCloc
     {
         var reader = await fixture.Server.SubscribeAsync(fixture.Push, TestSubscriber.Create(), ["sports"]);
 
-        var response = await Reader(reader.Token).PostAsync($"/api/subscriptions/{reader.Id}/mutes", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var response = await fixture.Server.WithKey(reader.Token).PostAsync($"/api/subscriptions/{reader.Id}/mutes", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -122,12 +114,12 @@ public sealed class MuteTests(FakeClockFixture fixture) : IClassFixture<FakeCloc
         var mute = new { section = "sports", hours = 24 };
 
         var anonymous = await fixture.Server.CreateClient().PostAsJsonAsync($"/api/subscriptions/{reader.Id}/mutes", mute);
-        var borrowed = await Reader(someoneElse.Token).PostAsJsonAsync($"/api/subscriptions/{reader.Id}/mutes", mute);
-        var liftWithBorrowed = await Reader(someoneElse.Token).DeleteAsync($"/api/subscriptions/{reader.Id}/mutes/sports");
+        var borrowed = await fixture.Server.WithKey(someoneElse.Token).PostAsJsonAsync($"/api/subscriptions/{reader.Id}/mutes", mute);
+        var liftWithBorrowed = await fixture.Server.WithKey(someoneElse.Token).DeleteAsync($"/api/subscriptions/{reader.Id}/mutes/sports");
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, borrowed.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, liftWithBorrowed.StatusCode);
-        Assert.Empty((await Reader(reader.Token).GetFromJsonAsync<JsonElement>($"/api/subscriptions/{reader.Id}")).GetProperty("mutes").EnumerateArray());
+        Assert.Empty((await fixture.Server.WithKey(reader.Token).GetFromJsonAsync<JsonElement>($"/api/subscriptions/{reader.Id}")).GetProperty("mutes").EnumerateArray());
     }
 }

@@ -67,3 +67,16 @@ export function duration(ms) {
   if (n < 1000) return `${Math.round(n)} ms`;
   return `${(n / 1000).toLocaleString('en-US', { maximumFractionDigits: n < 10000 ? 1 : 0 })} s`;
 }
+
+/** A share of the sent pushes (clicks, displays) as a percentage, or "—" while nothing was sent. */
+export function rate(part, sent) {
+  return sent > 0 ? percentFormat.format(part / sent) : '—';
+}
+
+/** A link-styled button that shows another alert's delivery (the history's and the panel's click handlers look for it). */
+export function alertButton(id, text) {
+  const button = el('button', 'link-button', text);
+  button.type = 'button';
+  button.dataset.id = String(id);
+  return button;
+}

@@ -2,7 +2,7 @@
 // chart; both refreshed every ten seconds while the tab is visible.
 
 import { api, session, isAbort } from './api.js';
-import { $, el, setText, count, fmt, parseDate, localDateTime, dateTimeFormat, timeFormat, percentFormat } from './format.js';
+import { $, el, setText, count, fmt, parseDate, localDateTime, dateTimeFormat, timeFormat, rate, alertButton } from './format.js';
 import { STATS_HOURS, showStats, resetChart } from './chart.js';
 import { canCorrect, openCorrection } from './correct.js';
 
@@ -27,10 +27,6 @@ const history = {
 export function kindLabel(kind) {
   const labels = { article: 'Article', breaking: 'Breaking', digest: 'Digest', correction: 'Correction' };
   return labels[kind] || String(kind);
-}
-
-function ctr(clicked, sent) {
-  return sent > 0 ? percentFormat.format(clicked / sent) : '—';
 }
 
 function emptyRow(text) {
@@ -110,15 +106,13 @@ function historyRow(alert) {
   kindCell.append(kindBadge);
 
   const titleCell = el('td', 'col-title');
-  const open = el('button', 'link-button', alert.title || '(no title)');
-  open.type = 'button';
-  open.dataset.id = id;
+  const open = alertButton(id, alert.title || '(no title)');
   open.title = 'Show delivery progress';
   titleCell.append(open);
   if (alert.correctsId) {
     const original = history.byId.get(String(alert.correctsId));
     const line = el('span', 'correction-of', 'Correction of ');
-    line.append(chooser(alert.correctsId, original ? (original.title || '(no title)') : 'an earlier alert'));
+    line.append(alertButton(alert.correctsId, original ? (original.title || '(no title)') : 'an earlier alert'));
     titleCell.append(line);
   }
   if (alert.winner != null) {
@@ -130,7 +124,7 @@ function historyRow(alert) {
     corrections.forEach((cid, i) => {
       if (i > 0) line.append(', ');
       const correction = history.byId.get(cid);
-      line.append(chooser(cid, correction ? (correction.title || '(no title)') : `correction ${i + 1}`));
+      line.append(alertButton(cid, correction ? (correction.title || '(no title)') : `correction ${i + 1}`));
     });
     titleCell.append(line);
   }
@@ -177,18 +171,10 @@ function historyRow(alert) {
     el('td', 'num col-gone', fmt(count(alert.gone))),
     el('td', 'num col-displayed', fmt(count(alert.displayed))),
     el('td', 'num col-clicked', fmt(clicked)),
-    el('td', 'num col-ctr', ctr(clicked, sent)),
+    el('td', 'num col-ctr', rate(clicked, sent)),
     actionsCell,
   );
   return tr;
-}
-
-/** A link-styled button that shows another alert's delivery (see whenAlertChosen). */
-function chooser(id, text) {
-  const button = el('button', 'link-button', text);
-  button.type = 'button';
-  button.dataset.id = String(id);
-  return button;
 }
 
 /** Calls handler(id) when the editor chooses an alert's title in the table. */

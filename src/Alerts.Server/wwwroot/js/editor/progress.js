@@ -2,7 +2,7 @@
 // seconds while it waits more than a minute for its time), with Cancel while that still helps.
 
 import { api, isAbort } from './api.js';
-import { $, el, setText, count, fmt, plural, parseDate, localDateTime, duration, percentFormat } from './format.js';
+import { $, el, setText, count, fmt, plural, parseDate, localDateTime, duration, rate, alertButton } from './format.js';
 import { audienceLabel } from './sections.js';
 import { kindLabel, refreshHistory, refreshStats } from './history.js';
 import { canCorrect, openCorrection } from './correct.js';
@@ -220,26 +220,19 @@ function renderProgress(alert) {
 function renderLinks(alert) {
   const parts = [];
   if (alert.correctsId) {
-    parts.push('Correction of ', linkTo(alert.correctsId, 'the original alert'), '.');
+    parts.push('Correction of ', alertButton(alert.correctsId, 'the original alert'), '.');
   }
   const corrections = Array.isArray(alert.corrections) ? alert.corrections : [];
   if (corrections.length > 0) {
     parts.push('Corrected by ');
     corrections.forEach((id, i) => {
       if (i > 0) parts.push(', ');
-      parts.push(linkTo(id, corrections.length === 1 ? 'a correction' : `correction ${i + 1}`));
+      parts.push(alertButton(id, corrections.length === 1 ? 'a correction' : `correction ${i + 1}`));
     });
     parts.push('.');
   }
   els.progressLinks.replaceChildren(...parts);
   els.progressLinks.hidden = parts.length === 0;
-}
-
-function linkTo(id, text) {
-  const button = el('button', 'link-button', text);
-  button.type = 'button';
-  button.dataset.id = String(id);
-  return button;
 }
 
 /** Time to 50, 90 and 99 % and the figures per push service (only GET /api/alerts/{id} has them). */
@@ -267,7 +260,7 @@ function renderSpeed(alert) {
       el('td', 'num col-failed', fmt(count(s.failed))),
       el('td', 'num col-gone', fmt(count(s.gone))),
       el('td', 'num col-displayed', fmt(displayed)),
-      el('td', 'num col-shown', sent > 0 ? percentFormat.format(displayed / sent) : '—'),
+      el('td', 'num col-shown', rate(displayed, sent)),
       el('td', 'num col-median', duration(s.p50Ms)),
     );
     tr.firstChild.scope = 'row';

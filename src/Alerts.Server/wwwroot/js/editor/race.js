@@ -2,7 +2,7 @@
 // the leader marked, a countdown to the decision with "Send the leader now", then the winner.
 
 import { api, isAbort } from './api.js';
-import { $, el, setText, count, fmt, parseDate, percentFormat } from './format.js';
+import { $, el, setText, count, fmt, parseDate, percentFormat, rate } from './format.js';
 
 const RUNNING = new Set(['queued', 'sending']);
 
@@ -58,7 +58,7 @@ function row(variant, leader, winner) {
   figures.append(
     el('span', 'race-sent', `Sent ${fmt(sent)}`), ' · ',
     el('span', 'race-clicks', `Clicks ${fmt(clicked)}`), ' · ',
-    el('span', 'race-rate', sent > 0 ? percentFormat.format(clicked / sent) : '—'));
+    el('span', 'race-rate', rate(clicked, sent)));
   li.append(head, bar, figures);
   return li;
 }

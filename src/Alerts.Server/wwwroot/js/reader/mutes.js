@@ -3,7 +3,7 @@
  * day" button, or here), each with when the mute ends and a Lift button, plus a way to mute one of
  * the followed sections for a day. The manage view mounts it and makes the API calls.
  */
-import { el, button } from './ui.js';
+import { el, button, setBusy } from './ui.js';
 import { sectionNamer } from './preferences.js';
 
 /** The mutes in the API's answer (GET /api/subscriptions/{id}): [{section, until}], soonest end first. */
@@ -81,11 +81,7 @@ export function createMutes(options) {
       element.hidden = true;
     },
     setBusy: function (busy) {
-      element.setAttribute('aria-busy', busy ? 'true' : 'false');
-      element.querySelectorAll('button').forEach(function (b) {
-        if (busy) b.setAttribute('aria-disabled', 'true');
-        else b.removeAttribute('aria-disabled');
-      });
+      setBusy(element, busy);
     }
   };
 }

@@ -2,7 +2,7 @@
  * The reader's choices: which sections, how often (instant, daily or hourly digest), quiet hours,
  * a daily limit on article alerts, paused. Reading them from the API, describing them in words, and the chooser form that edits them.
  */
-import { el, button } from './ui.js';
+import { el, button, setBusy } from './ui.js';
 
 const DEFAULT_DIGEST_TIME = '08:00';
 const DEFAULT_QUIET_FROM = '22:00';
@@ -276,11 +276,7 @@ export function createPreferencesForm(config) {
       };
     },
     setBusy: function (busy) {
-      form.setAttribute('aria-busy', busy ? 'true' : 'false');
-      form.querySelectorAll('button').forEach(function (b) {
-        if (busy) b.setAttribute('aria-disabled', 'true');
-        else b.removeAttribute('aria-disabled');
-      });
+      setBusy(form, busy);
     }
   };
 }

@@ -23,6 +23,15 @@ export function el(tag, props, children) {
   return node;
 }
 
+/** Marks a part of the page busy: aria-busy on it, its buttons aria-disabled until it is done. */
+export function setBusy(element, busy) {
+  element.setAttribute('aria-busy', busy ? 'true' : 'false');
+  element.querySelectorAll('button').forEach(function (b) {
+    if (busy) b.setAttribute('aria-disabled', 'true');
+    else b.removeAttribute('aria-disabled');
+  });
+}
+
 export function button(label, props) {
   const options = props || {};
   const variant = options.variant || 'secondary';
