@@ -73,6 +73,13 @@ export function mountManage(options) {
     muted.setBusy(value);
   }
 
+  /** A failed call: a subscription that is gone or no longer ours is forgotten on this device, anything else is shown. */
+  async function fail(error, prefix) {
+    if (isGone(error)) await forget(TEXT.subscriptionGone, 'none');
+    else if (isAuthFailure(error)) await forget(TEXT.keyRejected, 'error');
+    else status.set('error', describeFailure(error, prefix).message);
+  }
+
   /** Runs a mute change, then reads the subscription again for the mutes as the server has them. */
   async function changeMutes(call, done) {
     if (busy || !record) return;
@@ -84,9 +91,7 @@ export function mountManage(options) {
       render();
       status.set('saved', done.message);
     } catch (error) {
-      if (isGone(error)) await forget(TEXT.subscriptionGone, 'none');
-      else if (isAuthFailure(error)) await forget(TEXT.keyRejected, 'error');
-      else status.set('error', describeFailure(error, done.failure).message);
+      await fail(error, done.failure);
     } finally {
       setBusy(false);
     }
@@ -116,9 +121,7 @@ export function mountManage(options) {
       render();
       status.set(done.state, done.message);
     } catch (error) {
-      if (isGone(error)) await forget(TEXT.subscriptionGone, 'none');
-      else if (isAuthFailure(error)) await forget(TEXT.keyRejected, 'error');
-      else status.set('error', describeFailure(error, done.failure).message);
+      await fail(error, done.failure);
     } finally {
       setBusy(false);
     }
@@ -195,9 +198,7 @@ export function mountManage(options) {
       current = pickPreferences(answer);
       mutes = pickMutes(answer);
     } catch (error) {
-      if (isGone(error)) await forget(TEXT.subscriptionGone, 'none');
-      else if (isAuthFailure(error)) await forget(TEXT.keyRejected, 'error');
-      else status.set('error', describeFailure(error, 'Could not load your notification settings: ').message);
+      await fail(error, 'Could not load your notification settings: ');
       return;
     }
     record = await storage.save(Object.assign({}, record, { preferences: current }));
